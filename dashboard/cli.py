@@ -1,0 +1,200 @@
+"""The ``district-dashboard`` command line (CONTRACT.md, Command line). Exit codes: 0 done, 1 input rejected
+(nothing written), 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPORT_TABLES = ("gains", "trust_change", "cpl_cadence", "readiness", "school_summary")
+
+
+class UsageError(Exception):
+    """Bad arguments: reported on stderr with exit 2."""
+
+
+def _engine(args):
+    from dashboard import db
+
+    engine = db.make_engine(args.db)
+    db.require_schema(engine)
+    return engine
+
+
+def cmd_init(args) -> int:
+    from dashboard import db
+
+    engine = db.make_engine(args.db)
+    before, after = db.migrate(engine)
+    where = engine.url.render_as_string()
+    print(f"{where}: schema already at {after}" if before == after else f"{where}: schema upgraded {before or 'none'} -> {after}")
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from dashboard.sample import write_sample
+
+    counts = write_sample(Path(args.out), schools=args.schools, years=args.years, seed=args.seed)
+    for name, n in counts.items():
+        print(f"{Path(args.out) / name}: {n} rows")
+    return 0
+
+
+def cmd_load(args) -> int:
+    from dashboard.loader import FileToLoad, LoadError, files_in_directory, load_files
+    from dashboard.sources import SOURCES
+
+    path = Path(args.path)
+    if args.source and args.source not in SOURCES:
+        raise UsageError(f"--source must be one of {', '.join(SOURCES)}")
+    if path.is_dir():
+        if args.source or args.mapping:
+            raise UsageError("--source and --mapping name one file; a directory is loaded by its canonical file names")
+        try:
+            items = files_in_directory(path)
+        except LoadError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        items = [FileToLoad(path, args.source, Path(args.mapping) if args.mapping else None)]
+    result = load_files(_engine(args), items, replace_years=args.replace_years, user=args.user)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print(f"rejected: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}; nothing was written",
+              file=sys.stderr)
+        return 1
+    for outcome in result.outcomes:
+        print(outcome.summary())
+        for note in outcome.notes:
+            print(f"  note: {note}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from dashboard import computed, settings
+
+    engine = _engine(args)
+    with engine.connect() as conn:
+        values = settings.load(conn)
+    if args.min_n is not None and args.min_n < values["min_n_students"]:
+        raise UsageError(f"--min-n may raise the stored threshold ({values['min_n_students']:g}), never lower it")
+    if args.min_n is not None:
+        values["min_n_students"] = args.min_n
+    frame = computed.export_table(engine, args.table, values)
+    from dashboard.export import write_csv
+
+    write_csv(frame, Path(args.out))
+    print(f"{args.out}: {args.table}, {frame.height} rows")
+    return 0
+
+
+def cmd_imports(args) -> int:
+    from dashboard import imports
+
+    engine = _engine(args)
+    if args.action == "list":
+        sys.stdout.write(imports.history_csv(engine))
+        return 0
+    message = imports.undo(engine, args.id, user=args.user)
+    print(message)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from dashboard import db
+
+    env = dict(os.environ)
+    url = db.resolve_url(args.db)
+    env[db.ENV_URL] = url
+    engine = db.make_engine(url)
+    fresh = db.is_sqlite(url) and not Path(engine.url.database or "").exists()
+    if args.demo or fresh:
+        from dashboard import demo
+
+        print(demo.ensure_demo(engine))
+        env["DASHBOARD_DEMO"] = "1"
+    else:
+        db.require_schema(engine)
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+               "--server.port", str(args.port), "--browser.gatherUsageStats", "false"]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    # Streamlit reads .streamlit/config.toml from the working directory: run from the checkout.
+    return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="district-dashboard", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p):
+        p.add_argument("--db", help="SQLAlchemy URL (default: $DASHBOARD_DB_URL, else sqlite file dashboard.db here)")
+        return p
+
+    p = with_db(sub.add_parser("init", help="create or upgrade the schema"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("sample", help="write the canonical files of a fictional district")
+    p.add_argument("--out", required=True)
+    p.add_argument("--schools", type=int, default=24)
+    p.add_argument("--years", type=int, default=4)
+    p.add_argument("--seed", type=int, default=2024)
+    p.set_defaults(func=cmd_sample)
+
+    p = with_db(sub.add_parser("load", help="validate and load a file, or every canonical file of a directory"))
+    p.add_argument("path")
+    p.add_argument("--source", help="schools, cpl, trust, readiness or achievement")
+    p.add_argument("--mapping", help="a TOML mapping file for a file in another shape")
+    p.add_argument("--replace-years", action="store_true",
+                   help="also remove stored rows of the file's school years that the file no longer has")
+    p.add_argument("--user", default=None, help="who is loading (default: the login name)")
+    p.set_defaults(func=cmd_load)
+
+    p = with_db(sub.add_parser("export", help="write a computed table as CSV"))
+    p.add_argument("table", choices=EXPORT_TABLES)
+    p.add_argument("--out", required=True)
+    p.add_argument("--min-n", type=int, default=None, help="raise the small-group threshold for this export")
+    p.set_defaults(func=cmd_export)
+
+    p = with_db(sub.add_parser("imports", help="the import history, and undo"))
+    isub = p.add_subparsers(dest="action", required=True)
+    isub.add_parser("list", help="the import history as CSV, newest last")
+    u = isub.add_parser("undo", help="restore exactly the state before an import")
+    u.add_argument("id", type=int)
+    u.add_argument("--user", default=None)
+    p.set_defaults(func=cmd_imports)
+
+    p = with_db(sub.add_parser("serve", help="run the app"))
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--demo", action="store_true", help="load the sample district and demo accounts if empty")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    from dashboard.db import DatabaseUnavailable
+    from dashboard.problems import FileRejected
+
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"district-dashboard {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except FileRejected as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except DatabaseUnavailable as exc:
+        print(f"district-dashboard {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,129 @@
+"""Engines, migrations and the data version. The database is any SQLAlchemy URL: ``--db``, else
+``DASHBOARD_DB_URL``, else the embedded default, a SQLite file ``dashboard.db`` in the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from dashboard.schema import meta
+
+ENV_URL = "DASHBOARD_DB_URL"
+DEFAULT_SQLITE_FILE = "dashboard.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or is not initialised; the message says what to do."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    if url:
+        return url
+    if os.environ.get(ENV_URL):
+        return os.environ[ENV_URL]
+    return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+
+
+def is_sqlite(url_or_engine: str | sa.Engine) -> bool:
+    url = url_or_engine.url if isinstance(url_or_engine, sa.Engine) else sa.make_url(url_or_engine)
+    return url.get_backend_name() == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> sa.Engine:
+    """An engine for the URL; SQLite gets WAL, a busy timeout and real transactions."""
+    url = resolve_url(url)
+    if is_sqlite(url):
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+        # pysqlite's own transaction handling does not cover DDL or SAVEPOINT: take it over (SQLAlchemy docs).
+        @sa.event.listens_for(engine, "connect")
+        def _no_pysqlite_begin(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection: sa.Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: sa.Engine) -> tuple[str | None, str]:
+    """Upgrade the schema to head; returns (revision before, revision after). A second run is a no-op."""
+    before = current_revision(engine)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    return before, head_revision()
+
+
+def require_schema(engine: sa.Engine) -> None:
+    """Raise DatabaseUnavailable with a sentence a user can act on unless the schema is at head."""
+    try:
+        revision = current_revision(engine)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot reach the database {engine.url.render_as_string()}: {exc.orig}") from exc
+    if revision != head_revision():
+        raise DatabaseUnavailable(
+            f"the database {engine.url.render_as_string()} is not initialised or is out of date "
+            f"(schema {revision or 'none'}, this version needs {head_revision()}): run `district-dashboard init`"
+        )
+
+
+DATA_VERSION = "data_version"
+
+
+def data_version(conn: sa.Connection) -> int:
+    """A counter raised by every change to the data (a load, an undo). Cache keys include it, so a change is seen
+    at once by every app process."""
+    return int(get_meta(conn, DATA_VERSION) or 0)
+
+
+def bump_data_version(conn: sa.Connection) -> int:
+    """Raise the data version inside the writing transaction (readers see the new number with the new rows)."""
+    version = data_version(conn) + 1
+    set_meta(conn, DATA_VERSION, str(version))
+    return version
+
+
+def get_meta(conn: sa.Connection, key: str) -> str | None:
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+
+
+def set_meta(conn: sa.Connection, key: str, value: str) -> None:
+    conn.execute(sa.delete(meta).where(meta.c.key == key))
+    conn.execute(sa.insert(meta).values(key=key, value=value))

@@ -1,0 +1,1 @@
+"""Alembic migrations; ``district-dashboard init`` runs them to head."""

@@ -1,0 +1,216 @@
+"""Read a CSV or XLSX file into a frame of text cells, keeping for every record the row number a spreadsheet
+program shows for it (the header is row 1 even when a quoted header cell holds a line break). Nothing is typed
+here: validation does that and can then point at the user's own row and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.problems import FileRejected, Problem
+
+ROW = "_row"  # the column holding each record's row number in the user's file
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls (or other Office 97) file: save it as .xlsx or CSV",
+    b"\x1f\x8b": "a gzip archive",
+    b"BM": None,  # too short to trust alone; checked with the NUL test below
+}
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass
+class RawTable:
+    """Text cells under the file's own headers, one row per non-blank record, with ``_row``."""
+
+    frame: pl.DataFrame
+    headers: list[str]
+    header_row: int
+    encoding: str | None = None
+
+
+def fold_header(name: str) -> str:
+    """Headers are matched after trimming white space and folding line breaks (and case)."""
+    return re.sub(r"\s+", " ", str(name)).strip().lower()
+
+
+def read_table(
+    path: Path,
+    display_name: str,
+    *,
+    encodings: list[str] | None = None,
+    delimiter: str = ",",
+    header_row: int = 1,
+    sheet: str | None = None,
+) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRejected([Problem(display_name, None, None, "the file is empty")])
+    if data.startswith(_ZIP):
+        return _read_xlsx(path, display_name, header_row=header_row, sheet=sheet)
+    for magic, what in _MAGIC.items():
+        if what and data.startswith(magic):
+            raise FileRejected([Problem(display_name, None, None, f"this is not a CSV or XLSX file (it looks like {what})")])
+    text, encoding = _decode(data, display_name, encodings)
+    if "\x00" in text[:8192]:
+        raise FileRejected([Problem(display_name, None, None, "this is not a CSV or XLSX file (it holds binary data)")])
+    return _read_csv(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding)
+
+
+def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tuple[str, str]:
+    if not encodings:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise FileRejected([Problem(display_name, None, None,
+                                        "the file is UTF-16, not UTF-8: save it as UTF-8, or load it with a mapping "
+                                        "that sets the `encoding` key (encoding = \"utf-16\")")])
+        try:
+            return data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileRejected([Problem(display_name, None, None,
+                                        f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}): save it "
+                                        "as UTF-8, or load it with a mapping that sets the `encoding` key "
+                                        "(for example encoding = \"latin-1\" or \"mac_roman\")")]) from None
+    failures = []
+    for encoding in encodings:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise FileRejected([Problem(display_name, None, "encoding", f"unknown encoding {encoding!r} in the mapping")]) from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            failures.append(f"{encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+            continue
+        return text.removeprefix("\ufeff"), encoding
+    raise FileRejected([Problem(display_name, None, "encoding",
+                                f"the file could not be read as {', '.join(failures)}: set the mapping's `encoding` key "
+                                "to the file's real encoding")])
+
+
+def _is_blank(cells: list) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _frame(records: list[tuple[int, list]], headers: list[str], display_name: str) -> pl.DataFrame:
+    width = len(headers)
+    problems = []
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    for row_number, cells in records:
+        if len(cells) > width and not _is_blank(cells[width:]):
+            problems.append(Problem(display_name, row_number, "(row)",
+                                    f"has {len(cells)} cells but the header has {width} columns"))
+            continue
+        rows.append(row_number)
+        for i in range(width):
+            value = cells[i] if i < len(cells) else None
+            columns[i].append(value if value not in ("",) else None)
+    if problems:
+        raise FileRejected(problems)
+    frame = pl.DataFrame({ROW: rows, **{f"c{i}": col for i, col in enumerate(columns)}},
+                         schema={ROW: pl.Int64, **{f"c{i}": pl.String for i in range(width)}})
+    return frame
+
+
+def _headers(raw: list, display_name: str, header_row: int) -> list[str]:
+    headers = [("" if h is None else str(h)) for h in raw]
+    while headers and not headers[-1].strip():
+        headers.pop()
+    if not headers:
+        raise FileRejected([Problem(display_name, header_row, "(header)", "the header row is empty")])
+    return headers
+
+
+def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers: list[str] | None = None
+    records: list[tuple[int, list]] = []
+    try:
+        for row_number, cells in enumerate(reader, start=1):
+            if row_number < header_row:
+                continue
+            if row_number == header_row:
+                headers = _headers(cells, display_name, header_row)
+                continue
+            if not _is_blank(cells):
+                records.append((row_number, cells))
+    except csv.Error as exc:
+        raise FileRejected([Problem(display_name, reader.line_num, "(row)", f"cannot be read as CSV: {exc}")]) from None
+    if headers is None:
+        raise FileRejected([Problem(display_name, None, None, f"the file has no header row (expected at row {header_row})")])
+    if len(headers) == 1 and delimiter == "," and any(d in headers[0] for d in ";\t|"):
+        sep = next(d for d in ";\t|" if d in headers[0])
+        raise FileRejected([Problem(display_name, header_row, "(header)",
+                                    f"the header is one column that holds {sep!r}: the file looks {sep!r}-separated; "
+                                    f"load it with a mapping that sets delimiter = {sep!r}")])
+    return RawTable(_frame(records, headers, display_name), headers, header_row, encoding)
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | None) -> RawTable:
+    import openpyxl  # imported here: only XLSX loads pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+    import zipfile
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRejected([Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]) from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise FileRejected([Problem(display_name, None, "sheet",
+                                        f"no sheet named {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}")])
+        headers: list[str] | None = None
+        records: list[tuple[int, list]] = []
+        problems: list[Problem] = []
+        for row_number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if row_number < header_row:
+                continue
+            cells = [_cell_text(v) for v in values]
+            if row_number == header_row:
+                headers = _headers(cells, display_name, header_row)
+                continue
+            if _is_blank(cells):
+                continue
+            for i, cell in enumerate(cells[: len(headers)]):
+                if cell is not None and cell.startswith("="):
+                    problems.append(Problem(display_name, row_number, headers[i] or f"column {i + 1}",
+                                            f"holds a formula ({cell[:40]}): paste values instead of formulas"))
+            records.append((row_number, cells))
+    finally:
+        workbook.close()
+    if headers is None:
+        raise FileRejected([Problem(display_name, None, None, f"the sheet has no header row (expected at row {header_row})")])
+    if problems:
+        raise FileRejected(problems)
+    return RawTable(_frame(records, headers, display_name), headers, header_row, None)
