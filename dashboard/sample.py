@@ -58,11 +58,13 @@ PLACE_FIRST_WORDS = (
     "Cedar", "Maple", "Oak", "Pine", "Willow", "Aspen", "Birch", "Elm", "Spruce", "Hawthorne", "Juniper",
     "Magnolia", "Sycamore", "Laurel", "Cypress", "Alder", "Cherry", "Hickory", "Poplar", "Sequoia", "Silver",
     "Golden", "Green", "Blue", "Stone", "Eagle", "Falcon", "Fox", "Deer", "Sunny", "Clear", "Spring", "River",
-    "Lake", "Mill", "Meadow", "North", "South", "East", "West",
+    "Lake", "Mill", "Meadow", "North", "South", "East", "West", "Rose", "Holly", "Ivy", "Sage", "Timber",
+    "Granite", "Crystal", "Bright",
 )
 PLACE_SECOND_WORDS = (
     "Ridge", "Hill", "Valley", "Park", "Grove", "Creek", "Heights", "Meadow", "Brook", "Crest", "Glen", "View",
-    "Wood", "Field", "Point",
+    "Wood", "Field", "Point", "Springs", "Hollow", "Lake", "Bend", "Trail", "Landing", "Terrace", "Knoll", "Bluff",
+    "Forest",
 )
 
 # --- Culture trajectories ------------------------------------------------------------------
@@ -108,7 +110,7 @@ COMMUNITIES_OF_PRACTICE = (
 ROLE_ALIKE_CHANCE = 0.4  # chance that a school other than a small one also runs a role-alike team
 TEAM_SIZE = {  # (low, high) inclusive, before clipping to TEAM_SIZE_LIMITS
     "grade_level": (4, 8), "cross_grade": (6, 12), "content": (5, 13), "role_alike": (4, 7),
-    "community_of_practice": (4, 11),
+    "community_of_practice": (4, 11), "whole_staff": (4, 14),  # a whole-staff team is as large as the staff
 }
 TEAM_SIZE_LIMITS = (4, 14)
 MEETING_WEEKDAY_WEIGHTS = (0.10, 0.30, 0.30, 0.25, 0.05)  # Monday..Friday
@@ -162,7 +164,7 @@ FACET_RESPONSE_SD = 0.15  # facet-specific sensitivity to the culture trajectory
 TEACHER_NOISE_SD = 0.07
 SUPPORT_OFFSET_MEAN, SUPPORT_OFFSET_SD, SUPPORT_NOISE_SD = -0.05, 0.15, 0.15
 FAVORABLE_MIDPOINT, FAVORABLE_SLOPE, FAVORABLE_NOISE_SD = 3.25, 2.4, 1.5
-RESPONSE_CENTRE, RESPONSE_SLOPE, RESPONSE_SD = 0.72, 0.08, 0.12
+RESPONSE_CENTRE, RESPONSE_SLOPE, RESPONSE_SD = 0.75, 0.08, 0.10
 RESPONSE_LIMITS = (0.20, 1.0)
 SUPPORT_RESPONSE_FACTOR = 0.9
 BREAKDOWN_SHARE = 0.5  # schools whose report also shows teachers and support staff (small ones always)
@@ -201,6 +203,7 @@ ACHIEVEMENT_BASE, ACHIEVEMENT_BASE_SD, ACHIEVEMENT_CULTURE = -0.1, 0.5, 0.35
 SCHOOL_GROUP_SD, SCHOOL_YEAR_SD = 0.15, 0.06
 GAIN_PER_CULTURE = 0.4  # logit gain per unit of culture change since the first year
 GAP_CLOSING = 0.4  # extra gain (or loss) for groups below the school's level, per unit of offset
+DRIFT_SD = 0.45  # logit drift over the sample years that has nothing to do with culture
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ def _school_year_label(start_year: int) -> str:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
@@ -308,24 +312,33 @@ def _make_district(rng: np.random.Generator, n: int) -> _District:
 
 
 def _school_names(rng: np.random.Generator, levels: np.ndarray, small: np.ndarray) -> list[str]:
-    """Unique names from word lists: each stem is used once before any is reused; a clash gets a number."""
+    """Unique names from word lists.
+
+    Each kind of school (by its name's suffix) uses every stem once before any is reused;
+    a name that still clashes gets a number.
+    """
     stems = list(PERSON_STEMS) + [
-        f"{first} {second}" for first in PLACE_FIRST_WORDS for second in PLACE_SECOND_WORDS if first != second
+        f"{first} {second}"
+        for first in PLACE_FIRST_WORDS
+        for second in PLACE_SECOND_WORDS
+        if first not in second and second not in first
     ]
-    n = len(levels)
-    cycles = -(-n // len(stems))
-    order = np.concatenate([rng.permutation(len(stems)) for _ in range(cycles)])[:n]
-    names: list[str] = []
+    unused: dict[str, list[int]] = {}
     seen: dict[str, int] = {}
-    for stem_index, level, is_small in zip(order, levels, small):
+    names: list[str] = []
+    for level, is_small in zip(levels, small):
         suffix = SMALL_SCHOOL_SUFFIX if is_small else LEVEL_SUFFIX[LEVELS[level]]
-        name = f"{stems[stem_index]} {suffix}"
+        queue = unused.setdefault(suffix, [])
+        if not queue:
+            queue.extend(rng.permutation(len(stems)).tolist())
+        name = f"{stems[queue.pop()]} {suffix}"
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} {seen[name]}")
     return names
 
 
 def _schools_frame(district: _District) -> pl.DataFrame:
+    """The rows of schools.csv."""
     return pl.DataFrame(
         {
             "school_id": district.ids,
@@ -362,6 +375,7 @@ def _culture_trajectories(rng: np.random.Generator, n: int, years: int) -> tuple
 
 
 def _monday_on_or_after(day: date) -> date:
+    """The given day if it is a Monday, else the next Monday."""
     return day + timedelta(days=-day.weekday() % 7)
 
 
@@ -446,8 +460,8 @@ def _make_teams(rng: np.random.Generator, district: _District) -> _Teams:
 
     school_array = np.array(school, dtype=np.int64)
     staff = (district.teachers + district.support)[school_array]
-    low = np.array([TEAM_SIZE.get(t, (0, 0))[0] for t in types])
-    high = np.array([TEAM_SIZE.get(t, (0, 0))[1] for t in types])
+    low = np.array([TEAM_SIZE[t][0] for t in types])
+    high = np.array([TEAM_SIZE[t][1] for t in types])
     size = rng.integers(low, high + 1)
     whole_staff = np.array([t == "whole_staff" for t in types])
     size = np.where(whole_staff, staff, np.minimum(size, staff))
@@ -483,13 +497,14 @@ def _cpl_meetings(
     lapse_chance = RECOVERY_CHANCE * (1.0 - active_share) / active_share
 
     n_weeks = len(mondays)
+    first_week_of_year = np.diff(week_year_array, prepend=-1) != 0
     state_draw = rng.random((n_weeks, n_teams))
     meet_draw = rng.random((n_weeks, n_teams))
     met = np.empty((n_weeks, n_teams), dtype=bool)
-    active = np.ones(n_teams, dtype=bool)
+    active = np.empty(n_teams, dtype=bool)  # drawn afresh in the first week of each year
     for week in range(n_weeks):
         year = week_year_array[week]
-        if week == 0 or week_year_array[week - 1] != year:
+        if first_week_of_year[week]:
             active = state_draw[week] < active_share[:, year]
         else:
             active = np.where(active, state_draw[week] >= lapse_chance[:, year], state_draw[week] < RECOVERY_CHANCE)
@@ -692,13 +707,15 @@ def _achievement(
     school_level = ACHIEVEMENT_BASE + ACHIEVEMENT_CULTURE * start + rng.normal(0.0, ACHIEVEMENT_BASE_SD, n)
     group_noise = rng.normal(0.0, SCHOOL_GROUP_SD, (n, n_subjects, len(offset)))
     year_noise = rng.normal(0.0, SCHOOL_YEAR_SD, (n, n_years, n_subjects))
+    progress = np.arange(n_years) / max(n_years - 1, 1)
+    drift = rng.normal(0.0, DRIFT_SD, (n, n_subjects))[:, None, :] * progress[None, :, None]
     gain = GAIN_PER_CULTURE * (culture - culture[:, :1])[:, :, None, None] * (1 + GAP_CLOSING * np.maximum(0, -offset))
     logit = (
         school_level[:, None, None, None]
         + np.array(SUBJECT_OFFSET)[None, None, :, None]
         + offset
         + group_noise[:, None, :, :]
-        + year_noise[:, :, :, None]
+        + (year_noise + drift)[:, :, :, None]
         + gain
     )  # schools x years x subjects x groups
     tested = np.broadcast_to(group_tested[:, :, None, :], logit.shape)

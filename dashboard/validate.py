@@ -129,8 +129,9 @@ def validate(frame: pl.DataFrame, source: Source, display_name: str, *, markers:
         if column.required:
             error = pl.when(text.is_null() & ~marked.fill_null(False)).then(pl.lit("missing value")).otherwise(error)
         if column.kind == "date":
-            error = error.when(value > pl.lit(today)).then(
-                pl.concat_str(pl.lit("'"), text, pl.lit(f"' is in the future (today is {today.isoformat()})")))
+            error = pl.when(value > pl.lit(today)).then(
+                pl.concat_str(pl.lit("'"), text, pl.lit(f"' is in the future (today is {today.isoformat()})"))
+            ).otherwise(error)
         columns[column.name] = value
         errors.append((column.name, error))
     attrs = {a: _blank_to_null(pl.col(a)) for a in SCHOOL_ATTRIBUTES if a in frame.columns and a not in columns}

@@ -1,0 +1,58 @@
+"""Named query units. Each ``*.sql`` file here is one statement with bound parameters only; its header names its
+grain ("one row per ..."). ``run`` executes one and returns a polars frame with the declared column types.
+
+Every unit that reads school data takes the caller's scope: ``:all_schools`` (1 for a district-wide role) and
+``:school_ids`` (an expanding list, used when ``all_schools`` is 0). Scope is enforced here, where data is read.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+
+HERE = Path(__file__).resolve().parent
+EXPANDING = ("school_ids",)
+
+
+@cache
+def statement(name: str) -> sa.TextClause:
+    sql = (HERE / f"{name}.sql").read_text(encoding="utf-8")
+    clause = sa.text(sql)
+    expanding = [p for p in EXPANDING if re.search(rf":{p}\b", sql)]
+    if expanding:
+        clause = clause.bindparams(*[sa.bindparam(p, expanding=True) for p in expanding])
+    return clause
+
+
+def grain(name: str) -> str:
+    """The unit's header comment: what one row is."""
+    lines = (HERE / f"{name}.sql").read_text(encoding="utf-8").splitlines()
+    return " ".join(line.removeprefix("--").strip() for line in lines if line.startswith("--")).strip()
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in HERE.glob("*.sql"))
+
+
+def scope_params(school_ids: list[str] | None) -> dict:
+    """None means every school; a list (maybe empty) limits the unit to those schools."""
+    if school_ids is None:
+        return {"all_schools": 1, "school_ids": ["\x00"]}
+    return {"all_schools": 0, "school_ids": list(school_ids) or ["\x00"]}
+
+
+def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:
+    result = conn.execute(statement(name), params)
+    rows = result.fetchall()
+    columns = list(result.keys())
+    if set(columns) != set(schema):
+        raise RuntimeError(f"query {name} returned {columns}, declared {list(schema)}")
+    # SQLite hands dates back as ISO text: read them as text, then type them
+    text_dates = [c for c in columns if schema[c] == pl.Date and conn.dialect.name == "sqlite"]
+    frame = pl.DataFrame(rows, schema={c: (pl.String if c in text_dates else schema[c]) for c in columns},
+                         orient="row")
+    return frame.with_columns(pl.col(c).str.to_date() for c in text_dates) if text_dates else frame
