@@ -99,8 +99,11 @@ def cmd_imports(args) -> int:
     if args.action == "list":
         sys.stdout.write(imports.history_csv(engine))
         return 0
-    message = imports.undo(engine, args.id, user=args.user)
-    print(message)
+    try:
+        print(imports.undo(engine, args.id, user=args.user))
+    except imports.UndoRefused as exc:
+        print(f"district-dashboard imports undo: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -125,6 +128,21 @@ def cmd_serve(args) -> int:
         command += ["--server.headless", "true"]
     # Streamlit reads .streamlit/config.toml from the working directory: run from the checkout.
     return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def cmd_backup(args) -> int:
+    from dashboard import backup, db
+
+    engine = db.make_engine(args.db)
+    try:
+        if args.command == "backup":
+            print(backup.backup(engine, Path(args.file)))
+        else:
+            print(backup.restore(engine, Path(args.file)))
+    except backup.BackupError as exc:
+        print(f"district-dashboard {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,13 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-n", type=int, default=None, help="raise the small-group threshold for this export")
     p.set_defaults(func=cmd_export)
 
-    p = with_db(sub.add_parser("imports", help="the import history, and undo"))
+    p = sub.add_parser("imports", help="the import history, and undo")
     isub = p.add_subparsers(dest="action", required=True)
-    isub.add_parser("list", help="the import history as CSV, newest last")
-    u = isub.add_parser("undo", help="restore exactly the state before an import")
+    with_db(isub.add_parser("list", help="the import history as CSV, newest last"))
+    u = with_db(isub.add_parser("undo", help="restore exactly the state before an import"))
     u.add_argument("id", type=int)
     u.add_argument("--user", default=None)
     p.set_defaults(func=cmd_imports)
+
+    for name, what in (("backup", "copy the embedded database to FILE while it runs"),
+                       ("restore", "put the embedded database back from a backup FILE")):
+        p = with_db(sub.add_parser(name, help=what))
+        p.add_argument("file")
+        p.set_defaults(func=cmd_backup)
 
     p = with_db(sub.add_parser("serve", help="run the app"))
     p.add_argument("--port", type=int, default=8501)
@@ -198,3 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a traceback in front of a user is a bug: say it plainly, keep the detail on request
+        if os.environ.get("DASHBOARD_DEBUG"):
+            raise
+        print(f"district-dashboard {args.command}: unexpected error ({type(exc).__name__}: {exc}). Nothing was "
+              "half-written (every write is one transaction). Please report it; set DASHBOARD_DEBUG=1 to see "
+              "the traceback.", file=sys.stderr)
+        return 3
