@@ -62,10 +62,14 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
         removed = restored = 0
         for source, table in SOURCE_TABLES.items():
             hist = HISTORY_TABLES[source]
-            removed += conn.execute(sa.delete(table).where(table.c.import_id == import_id)).rowcount
+            written = table.c.import_id == import_id
+            replaced = hist.c.changed_by_import == import_id
+            # counted with SELECT, not rowcount: drivers differ in what INSERT ... SELECT reports
+            removed += conn.execute(sa.select(sa.func.count()).select_from(table).where(written)).scalar_one()
+            restored += conn.execute(sa.select(sa.func.count()).select_from(hist).where(replaced)).scalar_one()
+            conn.execute(sa.delete(table).where(written))
             columns = [c.name for c in table.columns]
-            restored += conn.execute(sa.insert(table).from_select(
-                columns, sa.select(*[hist.c[c] for c in columns]).where(hist.c.changed_by_import == import_id))).rowcount
+            conn.execute(sa.insert(table).from_select(columns, sa.select(*[hist.c[c] for c in columns]).where(replaced)))
             conn.execute(sa.delete(hist).where(hist.c.changed_by_import == import_id))
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(status="undone"))
         bump_data_version(conn)

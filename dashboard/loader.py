@@ -168,6 +168,10 @@ def _same_values(a: sa.Table, b: sa.Table, columns: list[str]) -> sa.ColumnEleme
     return sa.and_(*[a.c[c].is_not_distinct_from(b.c[c]) for c in columns])
 
 
+def _count(conn: sa.Connection, table: sa.Table, where: sa.ColumnElement[bool]) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(table).where(where)).scalar_one()
+
+
 def _insert_rows(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
     columns = frame.columns
     for start in range(0, frame.height, BATCH):
@@ -204,26 +208,30 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
         differs = sa.exists().where(_key_match(target, stage, key), ~_same_values(target, stage, values))
         stored_cols = [target.c[c.name] for c in target.columns]
         hist_cols = [history.c[c.name] for c in target.columns]
-        replaced = conn.execute(sa.insert(history).from_select(
-            [history.c.changed_by_import, *hist_cols],
-            sa.select(sa.literal(import_id), *stored_cols).where(differs))).rowcount
+        # counted with SELECT, not rowcount: drivers differ in what INSERT ... SELECT reports
+        replaced = _count(conn, target, differs)
+        new = conn.execute(sa.select(sa.func.count()).select_from(stage).where(
+            ~sa.exists().where(_key_match(target, stage, key)))).scalar_one()
+        conn.execute(sa.insert(history).from_select(
+            [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(differs)))
         conn.execute(sa.delete(target).where(differs))
         new_rows = sa.select(*[stage.c[c] for c in frame.columns], sa.literal(import_id)).where(
             ~sa.exists().where(_key_match(target, stage, key)))
-        inserted = conn.execute(sa.insert(target).from_select([*frame.columns, "import_id"], new_rows)).rowcount
+        conn.execute(sa.insert(target).from_select([*frame.columns, "import_id"], new_rows))
         removed = 0
         if replace_years and p.validated.year_starts and "year_start" in target.c:
             gone = sa.and_(target.c.year_start.in_(p.validated.year_starts),
                            ~sa.exists().where(_key_match(target, stage, key)))
+            removed = _count(conn, target, gone)
             conn.execute(sa.insert(history).from_select(
                 [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(gone)))
-            removed = conn.execute(sa.delete(target).where(gone)).rowcount
+            conn.execute(sa.delete(target).where(gone))
             if removed:
                 years = ", ".join(school_year_label(y) for y in p.validated.year_starts)
                 outcome.notes.append(f"--replace-years removed {removed} stored rows of {years} that the file no longer has")
     finally:
         stage.drop(conn)
-    outcome.rows_inserted = inserted - replaced
+    outcome.rows_inserted = new
     outcome.rows_replaced = replaced
     outcome.rows_removed = removed
     if outcome.changed:

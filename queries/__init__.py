@@ -40,9 +40,10 @@ def names() -> list[str]:
 
 def scope_params(school_ids: list[str] | None) -> dict:
     """None means every school; a list (maybe empty) limits the unit to those schools."""
+    nobody = [""]  # no school has an empty id (the loader requires one): an empty scope matches nothing
     if school_ids is None:
-        return {"all_schools": 1, "school_ids": ["\x00"]}
-    return {"all_schools": 0, "school_ids": list(school_ids) or ["\x00"]}
+        return {"all_schools": 1, "school_ids": nobody}
+    return {"all_schools": 0, "school_ids": list(school_ids) or nobody}
 
 
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:

@@ -1,0 +1,176 @@
+"""Pure chart builders: polars frames in, ``plotly.graph_objects`` figures out (no Streamlit here).
+
+Every figure uses the one registered template ``district`` (Okabe-Ito colour-blind-safe palette, large fonts, white
+background) and carries a title that stands alone (what, where, when, n), passed in by ``dashboard.views``.
+Where colour carries meaning, text labels carry it too. Withheld (suppressed) values arrive as nulls: they are never
+drawn (never as zero) and are listed in a note under the chart.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+# Line and bar colours in the order used: the darker, higher-contrast colours first; yellow last (weak on white)
+SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+GOOD, NOT_YET, NEUTRAL = "#0072B2", "#E69F00", "#999999"
+TEMPLATE = "district"
+
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout=go.Layout(
+        colorway=SERIES_COLOURS,
+        font=dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#222222"),
+        title=dict(font=dict(size=20), x=0, xanchor="left", y=0.97),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=70, r=30, t=80, b=70),
+        xaxis=dict(showgrid=False, linecolor="#444444", ticks="outside", automargin=True,
+                   title=dict(font=dict(size=16))),
+        yaxis=dict(gridcolor="#e6e6e6", linecolor="#444444", zerolinecolor="#888888", automargin=True,
+                   title=dict(font=dict(size=16))),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, font=dict(size=14)),
+        hoverlabel=dict(font=dict(size=14)),
+    )
+)
+
+
+def _finish(fig: go.Figure, title: str, note: str | None = None, height: int | None = None) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title=dict(text=title))
+    if height:
+        fig.update_layout(height=height)
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.32, showarrow=False, xanchor="left",
+                           yanchor="top", font=dict(size=13, color="#444444"), align="left")
+        fig.update_layout(margin=dict(b=120))
+    return fig
+
+
+def _values(df: pl.DataFrame, col: str | None) -> list | None:
+    return None if col is None or col not in df.columns else df[col].to_list()
+
+
+def empty_figure(title: str, message: str = "No data to show") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font=dict(size=18))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, title)
+
+
+def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
+                y_title: str = "", x_title: str = "School year", ci_low: str | None = None,
+                ci_high: str | None = None, y_range: tuple[float, float] | None = None,
+                threshold: float | None = None, threshold_label: str = "", value_format: str = ".1f",
+                note: str | None = None) -> go.Figure:
+    """One line per ``series`` value, labelled at its last point (not only by colour); optional Wilson error bars
+    (``ci_low``/``ci_high``); null values leave a gap rather than a zero."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else [
+        (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    for i, (name, part) in enumerate(groups):
+        part = part.sort(x)
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        error = None
+        if ci_low and ci_high:
+            ys, lo, hi = part[y], part[ci_low], part[ci_high]
+            error = dict(type="data", symmetric=False, array=(hi - ys).to_list(), arrayminus=(ys - lo).to_list(),
+                         color=colour, thickness=1.5, width=4)
+        fig.add_trace(go.Scatter(
+            x=part[x].to_list(), y=part[y].to_list(), name=str(name) if name is not None else y_title,
+            mode="lines+markers", line=dict(color=colour, width=3), marker=dict(size=9), error_y=error,
+            connectgaps=False, hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{name or ''}</extra>"))
+        last = part.filter(pl.col(y).is_not_null()).tail(1)
+        if name is not None and last.height:
+            fig.add_annotation(x=last[x][0], y=last[y][0], text=str(name), showarrow=False, xanchor="left",
+                               xshift=8, font=dict(size=13, color=colour))
+    if threshold is not None:
+        fig.add_hline(y=threshold, line=dict(color="#444444", dash="dash", width=2),
+                      annotation_text=threshold_label, annotation_position="top left")
+    fig.update_xaxes(title_text=x_title, type="category")
+    fig.update_yaxes(title_text=y_title, range=list(y_range) if y_range else None)
+    fig.update_layout(showlegend=series is not None and len(groups) > 1)
+    return _finish(fig, title, note)
+
+
+def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
+               text: str | None = None, y_title: str = "", x_title: str = "", horizontal: bool = False,
+               threshold: float | None = None, threshold_label: str = "", value_range: tuple[float, float] | None = None,
+               note: str | None = None) -> go.Figure:
+    """Bars (grouped by ``series``), each with its value printed (``text`` column, or the value itself). Null values
+    draw no bar."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else [
+        (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    for i, (name, part) in enumerate(groups):
+        labels = _values(part, text) or [None if v is None else f"{v:.0f}" for v in part[y].to_list()]
+        cat, val = part[x].to_list(), part[y].to_list()
+        fig.add_trace(go.Bar(
+            x=val if horizontal else cat, y=cat if horizontal else val, orientation="h" if horizontal else "v",
+            name=str(name) if name is not None else y_title, text=labels, textposition="outside", cliponaxis=False,
+            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+    value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
+    value_axis(title_text=y_title, range=list(value_range) if value_range else None)
+    category_axis(title_text=x_title, type="category")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    if threshold is not None:
+        (fig.add_vline if horizontal else fig.add_hline)(
+            threshold, line=dict(color="#444444", dash="dash", width=2), annotation_text=threshold_label)
+    fig.update_layout(barmode="group", showlegend=series is not None and len(groups) > 1,
+                      height=max(420, 28 * df[x].n_unique() + 160) if horizontal else None)
+    return _finish(fig, title, note)
+
+
+def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: str, *, z_range: tuple[float, float],
+                   colorbar_title: str = "", note: str | None = None) -> go.Figure:
+    """A grid of ``y`` by ``x`` coloured by ``z`` with the ``text`` column printed in each cell (withheld cells have
+    no colour and carry their label, e.g. "n<5")."""
+    xs = df[x].unique(maintain_order=True).to_list()
+    ys = sorted(df[y].unique().to_list())
+    cell = {(r[y], r[x]): (r[z], r[text]) for r in df.iter_rows(named=True)}
+    zs = [[cell.get((row, col), (None, ""))[0] for col in xs] for row in ys]
+    texts = [[cell.get((row, col), (None, ""))[1] or "" for col in xs] for row in ys]
+    fig = go.Figure(go.Heatmap(
+        x=xs, y=ys, z=zs, text=texts, texttemplate="%{text}", textfont=dict(size=14), colorscale="Cividis",
+        zmin=z_range[0], zmax=z_range[1], colorbar=dict(title=dict(text=colorbar_title)), hoverongaps=False,
+        xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(side="top", type="category")
+    fig.update_layout(height=max(420, 30 * len(ys) + 180))
+    return _finish(fig, title, note)
+
+
+def bullet_figure(df: pl.DataFrame, label: str, value: str, threshold: str, passed: str, text: str, title: str, *,
+                  x_title: str = "% ready of votes cast", note: str | None = None) -> go.Figure:
+    """One horizontal bar per row against its own threshold (a black tick); the ``text`` column (e.g. "84% ready:
+    passed") is printed beside each bar, so colour is never the only signal. A withheld value draws no bar."""
+    flags = df[passed].to_list()
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=df[value].to_list(), y=df[label].to_list(), orientation="h", name="% ready",
+        marker_color=[GOOD if p else NOT_YET for p in flags], text=df[text].to_list(), textposition="outside",
+        cliponaxis=False, hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=df[threshold].to_list(), y=df[label].to_list(), mode="markers", name="Threshold",
+        marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#000000")),
+        hovertemplate="threshold %{x:.0f}%<extra></extra>"))
+    fig.update_xaxes(title_text=x_title, range=[0, 135])
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(showlegend=True, height=max(420, 30 * df.height + 180))
+    return _finish(fig, title, note)
+
+
+def scatter_figure(df: pl.DataFrame, x: str, y: str, label: str, title: str, *, x_title: str, y_title: str,
+                   note: str | None = None) -> go.Figure:
+    """One labelled point per row, with zero lines for reading gains and losses."""
+    fig = go.Figure(go.Scatter(
+        x=df[x].to_list(), y=df[y].to_list(), text=df[label].to_list(), mode="markers+text",
+        textposition="top center", textfont=dict(size=12), marker=dict(size=12, color=GOOD),
+        hovertemplate="%{text}<br>%{x:.1f}, %{y:.1f}<extra></extra>"))
+    fig.add_hline(y=0, line=dict(color="#888888", width=1))
+    fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e6e6e6")
+    fig.update_yaxes(title_text=y_title)
+    return _finish(fig, title, note)
