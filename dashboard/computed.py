@@ -107,13 +107,19 @@ def school_level_cells(cells: pl.DataFrame) -> pl.DataFrame:
     grade_rows = cells.filter(c("grade") != "All").join(
         has_all, on=["school_id", "subject", "student_group", "year_start"], how="anti")
     combined = pl.concat([cells.filter(c("grade") == "All"), grade_rows], how="vertical_relaxed")
+    # a row with only the file's own percent counts as percent x tested (never as 0 proficient); the summed count
+    # is left blank where any row had no count
+    successes = pl.coalesce(c("n_proficient").cast(F), c("pct_proficient") * c("n_tested") / 100)
     return (combined.group_by("school_id", "school_name", "network", "level", "subject", "student_group", "year_start")
-            .agg(c("n_tested").sum(), c("n_proficient").sum(), c("withheld").any(),
-                 c("n_proficient").is_null().any().alias("_no_count"),
+            .agg(c("n_tested").sum(),
+                 pl.when(c("n_proficient").is_null().any()).then(None).otherwise(c("n_proficient").sum())
+                 .alias("n_proficient"),
+                 c("withheld").any(),
+                 successes.sum().alias("_successes"), successes.is_null().any().alias("_no_count"),
                  c("reason").drop_nulls().first().alias("reason"))
             .with_columns(pl.when(~c("_no_count") & (c("n_tested") > 0))
-                          .then(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"))
-            .drop("_no_count"))
+                          .then(100.0 * c("_successes") / c("n_tested")).alias("pct_proficient"))
+            .drop("_no_count", "_successes"))
 
 
 def weighted_rollup(cells: pl.DataFrame, by: list[str], t: Thresholds) -> pl.DataFrame:
@@ -253,9 +259,10 @@ def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: li
                                               c("passed").first().alias("readiness_passed")))
     school_cells = school_level_cells(achievement_cells(conn, t, school_ids))
     by_year = (school_cells.group_by("school_id", "student_group", "year_start")  # all subjects together
-               .agg(c("n_tested").sum(), c("n_proficient").sum(), c("withheld").any()))
+               .agg(c("n_tested").sum(), (c("pct_proficient") * c("n_tested") / 100).sum().alias("_successes"),
+                    (c("withheld") | c("pct_proficient").is_null()).any().alias("withheld")))
     by_year = by_year.with_columns(
-        pl.when(~c("withheld") & (c("n_tested") > 0)).then(100.0 * c("n_proficient") / c("n_tested")).alias("pct"))
+        pl.when(~c("withheld") & (c("n_tested") > 0)).then(100.0 * c("_successes") / c("n_tested")).alias("pct"))
     all_students = by_year.filter(c("student_group") == ALL_STUDENTS)
     all_prior = all_students.select("school_id", (c("year_start") + 1).alias("year_start"), c("pct").alias("_prior"))
     all_latest = (_latest_per_school(all_students).join(all_prior, on=["school_id", "year_start"], how="left")

@@ -129,14 +129,18 @@ def to_canonical(raw: RawTable, source: Source, mapping: Mapping | None, display
     folded = [fold_header(h) for h in raw.headers]
     notes: list[str] = []
     picked: dict[str, str] = {}  # canonical -> frame column
-    wanted = mapping.columns if mapping else {c: [c] for c in [*source.column_names, *SCHOOL_ATTRIBUTES]}
+    # a mapping's own headers first; a column it does not list is still found under its canonical name (a mapping
+    # that only sets the encoding or the header row reads a canonical file)
+    wanted = dict(mapping.columns) if mapping else {}
+    for canonical in [*source.column_names, *SCHOOL_ATTRIBUTES]:
+        wanted.setdefault(canonical, [canonical])
     for canonical, headers in wanted.items():
         for header in headers:
             if fold_header(header) in folded:
                 picked.setdefault(canonical, f"c{folded.index(fold_header(header))}")
                 break
         else:
-            if mapping:
+            if mapping and canonical in mapping.columns:
                 notes.append(f"mapping column {canonical}: none of {', '.join(repr(h) for h in headers)} is in the file")
     constants = dict(mapping.constants) if mapping else {}
     missing = [c.name for c in source.columns if c.required and c.name not in picked and c.name not in constants]

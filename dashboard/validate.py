@@ -156,9 +156,11 @@ def _cross_checks(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
     """Checks that look at more than one cell of a row; they add to a column's error where that cell is fine."""
     c = pl.col
 
-    def add(column: str, condition: pl.Expr, message: pl.Expr) -> pl.Expr:
+    def add(column: str, condition: pl.Expr, message: pl.Expr, *others: str) -> pl.Expr:
+        # only where the other cells it compares with are valid: a rejected cell is not compared again
         err = c(f"_err_{column}")
-        return pl.when(err.is_null() & condition.fill_null(False)).then(message).otherwise(err).alias(f"_err_{column}")
+        valid = pl.all_horizontal(err.is_null(), *[c(f"_err_{o}").is_null() for o in others])
+        return pl.when(valid & condition.fill_null(False)).then(message).otherwise(err).alias(f"_err_{column}")
 
     def s(name: str) -> pl.Expr:
         return c(name).cast(pl.String)
@@ -167,22 +169,23 @@ def _cross_checks(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
     if source.name == "cpl":
         checks.append(add("attendees", c("attendees") > c("team_size"),
                           pl.concat_str(pl.lit("attendees ("), s("attendees"), pl.lit(") is more than team_size ("),
-                                        s("team_size"), pl.lit(")"))))
+                                        s("team_size"), pl.lit(")")), "team_size"))
     elif source.name == "trust":
         checks.append(add("mean_score", c("mean_score") > c("scale_max"),
                           pl.concat_str(pl.lit("mean_score "), s("mean_score"), pl.lit(" is above scale_max "),
-                                        s("scale_max"))))
+                                        s("scale_max")), "scale_max"))
         nothing = c("mean_score").is_null() & c("pct_favorable").is_null() & c("publisher_marker").is_null()
         checks.append(add("mean_score", nothing, pl.lit("missing value (give mean_score or pct_favorable)")))
     elif source.name == "readiness":
         cast = c("votes_ready") + c("votes_not_yet") + c("votes_abstain")
         checks.append(add("eligible_voters", cast > c("eligible_voters"),
                           pl.concat_str(pl.lit("votes ("), cast.cast(pl.String), pl.lit(") are more than eligible_voters ("),
-                                        s("eligible_voters"), pl.lit(")"))))
+                                        s("eligible_voters"), pl.lit(")")),
+                          "votes_ready", "votes_not_yet", "votes_abstain"))
     elif source.name == "achievement":
         checks.append(add("n_proficient", c("n_proficient") > c("n_tested"),
                           pl.concat_str(pl.lit("n_proficient ("), s("n_proficient"), pl.lit(") is more than n_tested ("),
-                                        s("n_tested"), pl.lit(")"))))
+                                        s("n_tested"), pl.lit(")")), "n_tested"))
         nothing = c("n_proficient").is_null() & c("pct_proficient").is_null() & c("publisher_marker").is_null()
         checks.append(add("n_proficient", nothing, pl.lit("missing value (give n_proficient or pct_proficient)")))
     for check in checks:  # one at a time: two checks may add to the same column's error

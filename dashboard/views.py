@@ -1,0 +1,572 @@
+"""View models for the pages: pure polars functions that shape the computed tables (``dashboard.computed``) for
+one page, given the shared filter values. No Streamlit here. Each returns a ``PageView``: the frames each chart
+draws, their stand-alone titles, KPI tiles, notes on withheld figures and the sentences a page prints.
+
+Withheld figures arrive blank (or flagged) from the data layer; here they stay blank and are named in words
+("n<10", "≤5%"), never turned into zeros.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dashboard import computed, privacy
+from dashboard.privacy import Thresholds
+from dashboard.sources import ALL_STUDENTS, SOURCES
+
+c = pl.col
+ALL = "All"  # the filter value meaning "no filter"
+
+
+@dataclass
+class PageView:
+    sentence: str = ""
+    empty: str | None = None  # a sentence to show instead of the page body when there is nothing to show
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str | None] = field(default_factory=dict)
+    kpis: list[tuple[str, str, str | None]] = field(default_factory=list)  # label, value, delta
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+# --- small helpers -------------------------------------------------------------------------------------------------
+
+def year_label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def with_school_year(df: pl.DataFrame) -> pl.DataFrame:
+    if "school_year" in df.columns or "year_start" not in df.columns:
+        return df
+    return df.with_columns(pl.concat_str(c("year_start").cast(pl.String), pl.lit("-"),
+                                         ((c("year_start") + 1) % 100).cast(pl.String).str.zfill(2))
+                           .alias("school_year"))
+
+
+def filter_schools(df: pl.DataFrame, network: str | None = ALL, level: str | None = ALL,
+                   school: str | None = ALL) -> pl.DataFrame:
+    for col, value in (("network", network), ("level", level), ("school_id", school)):
+        if value not in (None, ALL) and col in df.columns:
+            df = df.filter(c(col) == value)
+    return df
+
+
+def options(df: pl.DataFrame, col: str) -> list[str]:
+    """The sorted distinct non-null values of a column (filter choices)."""
+    if col not in df.columns or df.is_empty():
+        return []
+    return sorted(str(v) for v in df[col].drop_nulls().unique().to_list())
+
+
+def fmt_pp(value: float | None) -> str:
+    return "withheld" if value is None else f"{value:+.1f} pp"
+
+
+def fmt_change(pp: float | None, relative: float | None) -> str:
+    """'+5.0 pp (relative +11%)': the change in percentage points, the relative change beside it, named."""
+    if pp is None:
+        return "withheld"
+    return fmt_pp(pp) + ("" if relative is None else f" (relative {relative:+.0f}%)")
+
+
+def shown_as(reason: str | None, t: Thresholds, what: str = "students") -> str | None:
+    """The text printed in place of a withheld figure."""
+    n = t.min_n_students if what == "students" else t.min_n_staff
+    return {None: None, "small_n": f"n<{n}", "complementary": "* withheld (complementary)",
+            "bottom_coded": f"≤{t.coding_edge_pct:g}%", "top_coded": f"≥{100 - t.coding_edge_pct:g}%",
+            "publisher": "withheld by publisher"}.get(reason, "withheld")
+
+
+def withheld_note(df: pl.DataFrame, label: str, reason: str, t: Thresholds, what: str = "students",
+                  limit: int = 12) -> str | None:
+    rows = df.filter(c(reason).is_not_null())
+    if rows.is_empty():
+        return None
+    items = [f"{r[label]} ({shown_as(r[reason], t, what)})" for r in rows.iter_rows(named=True)]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return "Withheld, not drawn: " + "; ".join(items[:limit]) + more
+
+
+def weighted_mean(value: str, weight: str) -> pl.Expr:
+    return ((c(value) * c(weight)).sum() / c(weight).filter(c(value).is_not_null()).sum())
+
+
+def screened_school_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
+    """School-level cells (grades combined) with every figure of a withheld cell blanked and its label in
+    ``shown_as``, plus the school year label and the 95% Wilson interval."""
+    if cells.is_empty():
+        return cells.with_columns(pl.lit(None, pl.String).alias("shown_as"), pl.lit(None, pl.String).alias("school_year"),
+                                  pl.lit(None, pl.Float64).alias("ci_low"), pl.lit(None, pl.Float64).alias("ci_high"))
+    sc = computed.school_level_cells(cells)
+    lo, hi = privacy.wilson_interval(c("n_proficient").cast(pl.Float64), c("n_tested").cast(pl.Float64))
+    sc = sc.with_columns(lo.alias("ci_low"), hi.alias("ci_high"))
+    sc = privacy.blank_withheld(sc, ["n_tested", "n_proficient", "pct_proficient", "ci_low", "ci_high"], flag="withheld")
+    labels = {r: shown_as(r, t) for r in ("small_n", "complementary", "bottom_coded", "top_coded", "publisher")}
+    return with_school_year(sc.with_columns(c("reason").replace_strict(labels, default=None).alias("shown_as")))
+
+
+def district_all_students(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
+    """District (or filtered) All Students proficiency per year, all subjects, weighted by counts."""
+    sc = computed.school_level_cells(cells).filter(c("student_group") == ALL_STUDENTS) if not cells.is_empty() else cells
+    if sc.is_empty():
+        return pl.DataFrame(schema={"year_start": pl.Int64, "n_tested": pl.Int64, "pct_proficient": pl.Float64})
+    return with_school_year(computed.weighted_rollup(sc, ["year_start"], t))
+
+
+# --- 1. overview ---------------------------------------------------------------------------------------------------
+
+SUMMARY_LABELS = {"school_name": "School", "network": "Network", "level": "Level", "school_year": "Year",
+                  "trust_index": "Trust index (0-100)", "trust_index_change": "Trust change",
+                  "cpl_consistency_pct": "CPL consistency %", "cpl_minutes_per_month": "CPL minutes/month",
+                  "readiness_pct_ready": "Ready % (latest vote)", "readiness_passed": "Vote passed",
+                  "all_students_pct_proficient": "All Students % proficient",
+                  "all_students_change_pp": "Change (pp)", "groups_declined": "Groups declined",
+                  "attention": "Attention"}
+
+
+def overview(summary: pl.DataFrame, cells: pl.DataFrame, t: Thresholds, network: str = ALL,
+             level: str = ALL) -> PageView:
+    s = filter_schools(summary, network, level)
+    if s.is_empty():
+        return PageView(empty="No schools match these filters yet. Load a schools file on the Data page, "
+                              "or choose another network or level.")
+    v = PageView()
+    where = "district" if network == ALL and level == ALL else " / ".join(x for x in (network, level) if x != ALL)
+    trust = s["trust_index"].drop_nulls()
+    cpl = s["cpl_consistency_pct"].drop_nulls()
+    voted = s.filter(c("readiness_passed").is_not_null())
+    v.kpis = [
+        ("Schools", str(s.height), None),
+        ("Median trust index", f"{trust.median():.0f} / 100" if trust.len() else "no data", None),
+        ("Mean CPL consistency", f"{cpl.mean():.0f}% of weeks" if cpl.len() else "no data", None),
+        ("Latest readiness vote passed", f"{voted['readiness_passed'].sum()} of {voted.height}" if voted.height
+         else "no votes", None),
+    ]
+    roll = district_all_students(filter_schools(cells, network, level), t)
+    latest_year = None
+    if roll.height and roll["pct_proficient"].drop_nulls().len():
+        roll = roll.filter(c("pct_proficient").is_not_null()).sort("year_start")
+        last = roll.row(-1, named=True)
+        prior = roll.filter(c("year_start") == last["year_start"] - 1)
+        delta = f"{last['pct_proficient'] - prior['pct_proficient'][0]:+.1f} pp" if prior.height else None
+        latest_year = last["school_year"]
+        v.kpis.append((f"All Students proficient, {latest_year}", f"{last['pct_proficient']:.1f}%", delta))
+        v.extra["district_pct"] = last["pct_proficient"]
+    table = s.select([k for k in SUMMARY_LABELS if k in s.columns]).with_columns(
+        pl.col(pl.Float64).round(1)).rename(SUMMARY_LABELS)
+    v.frames["table"] = table
+    flagged = s.filter(c("attention").is_not_null()).select(
+        c("school_name").alias("School"), c("attention").alias("Why it needs attention"))
+    v.frames["attention"] = flagged
+    chart = (s.select("school_name", "all_students_pct_proficient", "all_students_change_pp")
+             .filter(c("all_students_pct_proficient").is_not_null())
+             .sort("all_students_pct_proficient", descending=True)
+             .with_columns(pl.format("{}% ({})", c("all_students_pct_proficient").round(1),
+                                     pl.when(c("all_students_change_pp").is_null()).then(pl.lit("no prior year"))
+                                     .otherwise(pl.format("{} pp", c("all_students_change_pp").round(1))))
+                           .alias("label")))
+    v.frames["proficiency"] = chart
+    year = latest_year or (s["school_year"].drop_nulls().max() or "latest year")
+    v.titles["proficiency"] = (f"All Students proficiency by school, {where}, {year} "
+                               f"({chart.height} schools, all subjects)")
+    v.sentence = (f"{flagged.height} of {s.height} schools are flagged for attention."
+                  if flagged.height else f"None of the {s.height} schools is flagged for attention.")
+    return v
+
+
+# --- 2. school profile ---------------------------------------------------------------------------------------------
+
+def _direction(change: float | None, unit: str, digits: int = 1) -> str:
+    if change is None:
+        return "had no prior year to compare"
+    if abs(change) < 10 ** -digits / 2:
+        return "held steady"
+    return f"{'rose' if change > 0 else 'fell'} {abs(change):.{digits}f}{unit}"
+
+
+def school_profile(school_id: str, cells: pl.DataFrame, trust: pl.DataFrame, cpl: pl.DataFrame,
+                   votes: pl.DataFrame, t: Thresholds, subject: str = ALL) -> PageView:
+    name_source = next((f for f in (cells, trust, cpl, votes) if "school_id" in f.columns
+                        and f.filter(c("school_id") == school_id).height), None)
+    if name_source is None:
+        return PageView(empty="No data for this school yet.")
+    name = name_source.filter(c("school_id") == school_id)["school_name"][0]
+    v = PageView(extra={"school_name": name})
+    parts = []
+    # trust index by year
+    index = with_school_year(computed.trust_index(trust.filter(c("school_id") == school_id))).sort("year_start")
+    v.frames["trust"] = index
+    v.titles["trust"] = f"Trust index (0-100) by year, {name}, {index.height} survey years"
+    if index.height:
+        last = index.row(-1, named=True)
+        prev = index.filter(c("year_start") == last["year_start"] - 1)
+        ch = last["trust_index"] - prev["trust_index"][0] if prev.height else None
+        parts.append(f"the trust index {_direction(ch, ' points')} to {last['trust_index']:.0f} in {last['school_year']}")
+    # CPL consistency by year
+    team_years = cpl.filter(c("school_id") == school_id)
+    by_year = (team_years.group_by("year_start").agg(c("consistency_pct").mean(), c("minutes_per_month").mean(),
+                                                     c("team").n_unique().alias("teams"))
+               .pipe(with_school_year).sort("year_start")) if team_years.height else pl.DataFrame()
+    v.frames["cpl"] = by_year
+    v.titles["cpl"] = f"CPL consistency: mean share of school weeks with a team meeting, {name}, by year"
+    if by_year.height:
+        last = by_year.row(-1, named=True)
+        parts.append(f"its {last['teams']} teams met in {last['consistency_pct']:.0f}% of school weeks")
+    # readiness votes
+    mine = votes.filter(c("school_id") == school_id).sort("vote_date")
+    vf = mine.with_columns(c("vote_date").cast(pl.String).alias("vote"),
+                           pl.when(c("suppressed")).then(pl.when(c("passed")).then(pl.lit("passed"))
+                                                         .otherwise(pl.lit("not passed")))
+                           .otherwise(pl.format("{}% ready: {}", c("pct_ready_of_cast").round(0).cast(pl.Int64),
+                                                pl.when(c("passed")).then(pl.lit("passed"))
+                                                .otherwise(pl.lit("not yet"))))
+                           .alias("label")) if mine.height else mine
+    v.frames["readiness"] = vf
+    v.titles["readiness"] = f"Readiness votes, % ready of votes cast, {name}, {mine.height} votes"
+    if mine.height:
+        last = mine.row(-1, named=True)
+        pct = "" if last["pct_ready_of_cast"] is None else f"{last['pct_ready_of_cast']:.0f}% voted ready, "
+        parts.append(f"{pct}{'passing' if last['passed'] else 'short of'} the {last['threshold_pct']:.0f}% threshold"
+                     f" ({last['vote_date']})")
+    # proficiency by group
+    sc = screened_school_cells(cells.filter(c("school_id") == school_id), t)
+    subjects = options(sc, "subject")
+    subj = subject if subject in subjects else (subjects[0] if subjects else None)
+    prof = sc.filter(c("subject") == subj).sort("student_group", "year_start") if subj else sc
+    v.extra["subject"] = subj
+    v.frames["proficiency"] = prof
+    groups = prof["student_group"].n_unique() if prof.height else 0
+    v.titles["proficiency"] = f"{subj or ''} proficiency by student group, {name}, by year ({groups} groups)"
+    v.notes["proficiency"] = withheld_note(
+        prof.with_columns(pl.format("{} {}", c("student_group"), c("school_year")).alias("_l")), "_l", "reason", t)
+    alls = prof.filter(c("student_group") == ALL_STUDENTS).sort("year_start")
+    if alls.height >= 2 and alls["pct_proficient"][-1] is not None and alls["pct_proficient"][-2] is not None:
+        parts.append(f"All Students proficiency in {subj} moved {fmt_pp(alls['pct_proficient'][-1] - alls['pct_proficient'][-2])} "
+                     f"to {alls['pct_proficient'][-1]:.1f}%")
+    v.sentence = (f"At {name}, " + "; ".join(parts) + ".") if parts else f"No results for {name} yet."
+    return v
+
+
+# --- 3. trust -----------------------------------------------------------------------------------------------------
+
+METRICS = {"Mean score": "mean_score", "Percent favourable": "pct_favorable"}
+
+
+def _latest_wave(df: pl.DataFrame) -> pl.DataFrame:
+    w = c("wave").str.to_lowercase().replace_strict(computed.WAVE_ORDER, default=9)
+    return df.with_columns(w.alias("_w")).filter(c("_w") == c("_w").max().over("school_id", "year_start")).drop("_w")
+
+
+def trust(results: pl.DataFrame, t: Thresholds, year: str | None, metric: str = "Mean score",
+          network: str = ALL, level: str = ALL) -> PageView:
+    r = with_school_year(filter_schools(results, network, level))
+    years = options(r, "school_year")
+    if not years:
+        return PageView(empty="No staff survey results for these schools yet. Load trust_scores.csv on the Data page.")
+    year = year if year in years else years[-1]
+    col = METRICS.get(metric, "mean_score")
+    v = PageView(extra={"year": year, "years": years})
+    facet_rows = r.filter(c("facet") != "overall")
+    r = facet_rows if facet_rows.height else r
+    staff = _latest_wave(r.filter(c("respondent_group") == "all_staff"))
+    if staff.is_empty():
+        staff = _latest_wave(r)
+    cur = staff.filter(c("school_year") == year)
+    scale_max = cur["scale_max"].max() if cur.height else 5
+    fmt = "{:.2f}" if col == "mean_score" else "{:.0f}%"
+    heat = cur.with_columns(
+        pl.when(c("withheld")).then(None).otherwise(c(col)).alias("value"),
+    ).with_columns(
+        pl.struct("value", "reason", "low_response").map_elements(
+            lambda s: shown_as(s["reason"], t, "staff") if s["reason"] else
+            ("no data" if s["value"] is None else fmt.format(s["value"]) + (" †" if s["low_response"] else "")),
+            return_dtype=pl.String).alias("label"))
+    v.frames["heatmap"] = heat.select("school_name", "facet", "value", "label", "reason", "low_response")
+    v.extra["z_range"] = (1.0, float(scale_max or 5)) if col == "mean_score" else (0.0, 100.0)
+    n_schools = heat["school_id"].n_unique()
+    v.titles["heatmap"] = f"Staff trust by facet and school ({metric.lower()}), all staff, {year}, {n_schools} schools"
+    low = heat.filter(c("low_response") & c("reason").is_null())["school_name"].unique().to_list()
+    v.notes["heatmap"] = ("† low response (below {:g}%): shown, left out of indices and rollups: {}".format(
+        t.low_response_pct, ", ".join(sorted(low))) if low else None)
+    usable = staff.filter(~c("withheld") & ~c("low_response") & c(col).is_not_null())
+    trends = (usable.group_by("facet", "year_start", "school_year")
+              .agg(weighted_mean(col, "n_respondents").alias("value"), c("school_id").n_unique().alias("schools"))
+              .sort("facet", "year_start"))
+    v.frames["trends"] = trends
+    v.titles["trends"] = f"District trust by facet over time ({metric.lower()}, weighted by respondents), all staff"
+    groups = (_latest_wave(r).filter((c("school_year") == year) & ~c("withheld") & ~c("low_response")
+                                     & c(col).is_not_null())
+              .group_by("respondent_group", "facet").agg(weighted_mean(col, "n_respondents").alias("value"))
+              .sort("respondent_group", "facet")
+              .with_columns(c("value").map_elements(lambda x: fmt.format(x), return_dtype=pl.String).alias("label")))
+    v.frames["groups"] = groups
+    v.titles["groups"] = f"Trust by respondent group and facet ({metric.lower()}), {year}, {n_schools} schools"
+    rates = (cur.group_by("school_name").agg(c("response_rate").max(), c("low_response").any(),
+                                             c("n_respondents").max())
+             .sort("response_rate", descending=True, nulls_last=True)
+             .with_columns(pl.when(c("response_rate").is_null()).then(pl.lit("not given"))
+                           .otherwise(pl.format("{}%{}", c("response_rate").round(0).cast(pl.Int64),
+                                                pl.when(c("low_response")).then(pl.lit(" (low response)"))
+                                                .otherwise(pl.lit(""))))
+                           .alias("label")))
+    v.frames["rates"] = rates
+    v.titles["rates"] = f"Staff survey response rate by school, all staff, {year}, {rates.height} schools"
+    weakest = (heat.filter(c("value").is_not_null() & ~c("low_response")).sort("value")
+               .group_by("school_name", maintain_order=True).first()
+               .select(c("school_name").alias("School"), c("facet").alias("Weakest facet"),
+                       c("value").round(2).alias(metric)).sort("School"))
+    v.frames["weakest"] = weakest
+    # sentence: district change per facet against the prior year
+    prior_year = year_label(int(year[:4]) - 1)
+    now = trends.filter(c("school_year") == year).select("facet", "value")
+    before = trends.filter(c("school_year") == prior_year).select("facet", c("value").alias("prior"))
+    both = now.join(before, on="facet").with_columns((c("value") - c("prior")).alias("change")).sort("change")
+    bits = []
+    if both.height:
+        hi, lo = both.row(-1, named=True), both.row(0, named=True)
+        unit = "" if col == "mean_score" else " points"
+        bits.append(f"Across the district, trust in {hi['facet']} {_direction(hi['change'], unit, 2 if not unit else 1)}"
+                    f" since {prior_year}")
+        if lo["facet"] != hi["facet"]:
+            bits.append(f"{lo['facet']} {_direction(lo['change'], unit, 2 if not unit else 1)}")
+    if weakest.height:
+        common = weakest["Weakest facet"].value_counts().sort("count", descending=True).row(0)
+        bits.append(f"{common[0]} is the weakest facet at {common[1]} of {weakest.height} schools")
+    v.sentence = ("; ".join(bits) + ".") if bits else f"No comparable results for {year}."
+    return v
+
+
+# --- 4. CPL -------------------------------------------------------------------------------------------------------
+
+def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str = ALL,
+        school: str = ALL) -> PageView:
+    d = with_school_year(filter_schools(cadence, network, level, school))
+    years = options(d, "school_year")
+    if not years:
+        return PageView(empty="No meeting records for these schools yet. Load cpl_meetings.csv on the Data page.")
+    year = year if year in years else years[-1]
+    d = d.filter(c("school_year") == year)
+    v = PageView(extra={"year": year, "years": years})
+    by_school = school == ALL
+    unit = "school_name" if by_school else "team"
+    where = "all schools" if by_school else d["school_name"][0]
+    per = (d.group_by(unit).agg(c("consistency_pct").mean(), c("longest_gap_weeks").max(),
+                                c("minutes_per_month").mean() if not by_school else c("minutes_per_month").sum(),
+                                c("attendance_rate").mean(), c("team").n_unique().alias("teams"),
+                                c("meetings").sum())
+           .sort("consistency_pct", descending=True)
+           .with_columns(pl.format("{}% · longest gap {} wk", c("consistency_pct").round(0).cast(pl.Int64),
+                                   c("longest_gap_weeks")).alias("label"),
+                         pl.format("{} min", c("minutes_per_month").round(0).cast(pl.Int64)).alias("minutes_label")))
+    v.frames["consistency"] = per
+    noun = "schools (mean over teams)" if by_school else "teams"
+    v.titles["consistency"] = (f"CPL consistency: % of school weeks with a meeting, {where}, {year}, "
+                               f"{per.height} {noun}")
+    v.frames["minutes"] = per.sort("minutes_per_month", descending=True)
+    v.titles["minutes"] = (f"CPL minutes per month ({'all teams summed' if by_school else 'per team'}), {where}, "
+                           f"{year}, {per.height} {'schools' if by_school else 'teams'}")
+    types = (d.group_by("team_type").agg(c("consistency_pct").mean(), c("minutes_per_month").mean(),
+                                         c("attendance_rate").mean(), pl.len().alias("teams"))
+             .with_columns(c("team_type").fill_null("not given").str.replace_all("_", " "))
+             .sort("consistency_pct", descending=True)
+             .with_columns(pl.format("{}% ({} teams)", c("consistency_pct").round(0).cast(pl.Int64), c("teams"))
+                           .alias("label")))
+    v.frames["types"] = types
+    v.titles["types"] = f"CPL consistency by team type, {where}, {year}, {d.height} teams"
+    v.frames["table"] = d.select(
+        c("school_name").alias("School"), c("team").alias("Team"), c("team_type").alias("Type"),
+        c("meetings").alias("Meetings"), c("minutes_per_month").round(0).alias("Minutes/month"),
+        c("attendance_rate").round(0).alias("Attendance %"), c("consistency_pct").round(0).alias("Consistency %"),
+        c("longest_gap_weeks").alias("Longest gap (weeks)")).sort("School", "Team")
+    worst = d.sort("longest_gap_weeks", descending=True).row(0, named=True)
+    v.sentence = (f"In {year}, {d.height} teams met in a median {d['consistency_pct'].median():.0f}% of school weeks "
+                  f"(median attendance {d['attendance_rate'].median() or 0:.0f}%); the longest gap was "
+                  f"{worst['longest_gap_weeks']} weeks ({worst['team']}, {worst['school_name']}).")
+    return v
+
+
+# --- 5. readiness -------------------------------------------------------------------------------------------------
+
+def _vote_label() -> pl.Expr:
+    verdict = pl.when(c("passed")).then(pl.lit("passed")).otherwise(pl.lit("not yet"))
+    return (pl.when(c("suppressed")).then(pl.format("{} (small staff: figures withheld)", verdict))
+            .otherwise(pl.format("{}% ready: {}", c("pct_ready_of_cast").round(0).cast(pl.Int64), verdict)))
+
+
+def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> PageView:
+    r = with_school_year(filter_schools(votes, network, level)).sort("school_id", "vote_date")
+    if r.is_empty():
+        return PageView(empty="No readiness votes for these schools yet. Load readiness_votes.csv on the Data page.")
+    v = PageView()
+    latest = (r.filter(c("vote_date") == c("vote_date").max().over("school_id"))
+              .group_by("school_id", maintain_order=True).first()
+              .with_columns(_vote_label().alias("label")).sort("pct_ready_of_cast", descending=True, nulls_last=True))
+    v.frames["latest"] = latest
+    passed = int(latest["passed"].sum())
+    v.titles["latest"] = (f"Latest readiness vote by school against its threshold, {latest.height} schools "
+                          f"({passed} passed)")
+    hidden = latest.filter(c("suppressed"))
+    v.notes["latest"] = ("Fewer than the minimum eligible voters, shown only as passed or not: "
+                         + "; ".join(f"{a}: {b}" for a, b in hidden.select("school_name", "label").iter_rows())
+                         if hidden.height else None)
+    v.frames["turnout"] = latest.filter(~c("suppressed")).sort("turnout_pct", descending=True).with_columns(
+        pl.format("{}% ({} of {})", c("turnout_pct").round(0).cast(pl.Int64),
+                  c("votes_ready") + c("votes_not_yet") + c("votes_abstain").fill_null(0),
+                  c("eligible_voters")).alias("label"))
+    v.titles["turnout"] = f"Turnout in the latest readiness vote, % of eligible staff, {v.frames['turnout'].height} schools"
+    v.frames["trend"] = r.filter(~c("suppressed")).select("school_name", "school_year", "vote_date",
+                                                          "pct_ready_of_cast", "threshold_pct")
+    v.titles["trend"] = f"Readiness over voting rounds: % ready of votes cast by school year, {r['school_id'].n_unique()} schools"
+    common = r["threshold_pct"].mode()
+    v.extra["threshold"] = float(common[0]) if common.len() else 80.0
+    prev = c("passed").shift(1).over("school_id")
+    crossed = (r.filter(c("passed") & (prev == False))  # noqa: E712 (a first vote has no previous one)
+               .group_by("school_id", maintain_order=True).first()
+               .select(c("school_name").alias("School"), c("vote_date").alias("Crossed on"),
+                       c("pct_ready_of_cast").round(0).alias("% ready"), c("threshold_pct").alias("Threshold %"),
+                       c("question").alias("Question")))
+    v.frames["crossed"] = crossed
+    v.sentence = (f"{passed} of {latest.height} schools passed their latest vote; {crossed.height} crossed the "
+                  "threshold after an earlier vote fell short. Ready is counted among votes cast; abstentions "
+                  "count in turnout only.")
+    return v
+
+
+# --- 6. equity ----------------------------------------------------------------------------------------------------
+
+def _district_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
+    sc = computed.school_level_cells(cells)
+    roll = computed.weighted_rollup(sc, ["subject", "student_group", "year_start"], t)
+    return roll.with_columns(pl.lit("district").alias("school_id"), pl.lit("All schools").alias("school_name"),
+                             pl.lit("All").alias("grade"),
+                             pl.when(c("withheld")).then(pl.lit("small_n")).alias("reason"))
+
+
+def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str = ALL, group: str = ALL,
+           network: str = ALL, level: str = ALL) -> PageView:
+    base = filter_schools(cells, network, level, school)
+    subjects = options(base, "subject")
+    if not subjects:
+        return PageView(empty="No achievement results for these schools yet. Load achievement.csv on the Data page.")
+    subject = subject if subject in subjects else subjects[0]
+    base = base.filter(c("subject") == subject)
+    v = PageView(extra={"subject": subject, "subjects": subjects})
+    if school == ALL:
+        levels_raw = _district_cells(base, t)
+        where = "all schools" if network == ALL and level == ALL else " / ".join(
+            x for x in (network, level) if x != ALL)
+    else:
+        levels_raw = computed.school_level_cells(base).with_columns(pl.lit("All").alias("grade"))
+        where = base["school_name"][0]
+    lo, hi = privacy.wilson_interval(c("n_proficient").cast(pl.Float64), c("n_tested").cast(pl.Float64))
+    levels = levels_raw.with_columns(lo.alias("ci_low"), hi.alias("ci_high"))
+    levels = with_school_year(privacy.blank_withheld(
+        levels, ["n_tested", "n_proficient", "pct_proficient", "ci_low", "ci_high"], flag="withheld"))
+    levels = levels.with_columns(c("reason").map_elements(lambda r: shown_as(r, t), return_dtype=pl.String)
+                                 .alias("shown_as"))
+    gains = computed.gains_from_cells(levels_raw.with_columns(pl.lit(None, pl.String).alias("publisher_marker")))
+    if group != ALL:
+        keep = [group, ALL_STUDENTS]
+        levels, gains = levels.filter(c("student_group").is_in(keep)), gains.filter(c("student_group").is_in(keep))
+    levels = levels.sort("student_group", "year_start")
+    v.frames["levels"] = levels
+    v.titles["levels"] = (f"{subject} proficiency by student group, {where}, by year, with 95% intervals "
+                          f"({levels['student_group'].n_unique()} groups)")
+    v.notes["levels"] = withheld_note(
+        levels.with_columns(pl.format("{} {}", c("student_group"), c("school_year")).alias("_l")), "_l", "reason", t)
+    latest = gains["year_start"].max() if gains.height else None
+    g = gains.filter(c("year_start") == latest) if latest is not None else gains
+    g = g.with_columns(
+        pl.struct("change_pp", "change_relative_pct").map_elements(
+            lambda s: fmt_change(s["change_pp"], s["change_relative_pct"]), return_dtype=pl.String).alias("label"),
+        pl.when(c("gap_change_pp").is_null()).then(pl.lit(""))
+        .when(c("student_group") == ALL_STUDENTS).then(pl.lit("reference group"))
+        .when((c("prior_gap_to_all_pp") < 0) & (c("gap_change_pp") > 0)).then(pl.lit("gap narrowed"))
+        .when((c("prior_gap_to_all_pp") < 0) & (c("gap_change_pp") < 0)).then(pl.lit("gap widened"))
+        .when(c("gap_change_pp") == 0).then(pl.lit("gap unchanged"))
+        .when(c("gap_to_all_pp") >= 0).then(pl.lit("at or above All Students"))
+        .otherwise(pl.lit("now below All Students")).alias("gap_status"),
+    ).sort("change_pp", descending=True, nulls_last=True)
+    year = g["school_year"][0] if g.height else "latest year"
+    prior = g["prior_year"][0] if g.height else ""
+    v.frames["change"] = g
+    v.titles["change"] = (f"Change in {subject} proficiency by student group, {where}, {prior} to {year} "
+                          f"(percentage points; relative change beside)")
+    v.notes["change"] = withheld_note(g, "student_group", "suppression_reason", t)
+    v.frames["table"] = g.select(
+        c("student_group").alias("Student group"), c("n_tested").alias("Tested"),
+        c("pct_proficient").round(1).alias(f"% proficient {year}"),
+        c("prior_pct_proficient").round(1).alias(f"% proficient {prior}"),
+        c("label").alias("Change"), c("gap_to_all_pp").round(1).alias("Gap to All Students (pp)"),
+        c("gap_change_pp").round(1).alias("Gap change (pp)"), c("gap_status").alias("Gap"),
+        c("ci_low").round(1).alias("95% low"), c("ci_high").round(1).alias("95% high"),
+        pl.when(c("suppressed")).then(
+            c("suppression_reason").map_elements(lambda r: shown_as(r, t), return_dtype=pl.String))
+        .alias("Withheld"))
+    shown = g.filter(c("change_pp").is_not_null() & (c("student_group") != ALL_STUDENTS))
+    bits = []
+    if shown.height:
+        top = shown.row(0, named=True)
+        bits.append(f"{top['student_group']} proficiency in {subject} {fmt_change(top['change_pp'], top['change_relative_pct'])}")
+        bottom = shown.row(-1, named=True)
+        if bottom["student_group"] != top["student_group"]:
+            bits.append(f"{bottom['student_group']} {fmt_change(bottom['change_pp'], bottom['change_relative_pct'])}")
+        narrowed = shown.filter(c("gap_status") == "gap narrowed").height
+        widened = shown.filter(c("gap_status") == "gap widened").height
+        bits.append(f"the gap to All Students narrowed for {narrowed} groups and widened for {widened}")
+    v.sentence = (f"{where.capitalize() if where == 'all schools' else where}, {prior} to {year}: " + "; ".join(bits) + "."
+                  if bits else "No year-over-year change can be shown for these filters.")
+    return v
+
+
+# --- 7. culture and outcomes ----------------------------------------------------------------------------------------
+
+CULTURE_MEASURES = {"Trust index change (points)": "trust_index_change",
+                    "CPL consistency (% of school weeks)": "cpl_consistency_pct",
+                    "Readiness: % ready in latest vote": "readiness_pct_ready"}
+
+
+def culture(summary: pl.DataFrame, measure: str, network: str = ALL, level: str = ALL) -> PageView:
+    col = CULTURE_MEASURES.get(measure, "trust_index_change")
+    measure = next(k for k, x in CULTURE_MEASURES.items() if x == col)
+    s = filter_schools(summary, network, level).filter(c(col).is_not_null() & c("all_students_change_pp").is_not_null())
+    if s.height == 0:
+        return PageView(empty="Not enough data yet: a school needs this measure and two years of achievement.")
+    v = PageView()
+    year = s["school_year"].max()
+    v.frames["scatter"] = s.select("school_name", col, "all_students_change_pp").rename({col: "x"})
+    v.titles["scatter"] = (f"{measure} against All Students change in proficiency (pp), {year}, "
+                           f"n = {s.height} schools")
+    r = None
+    if s.height >= 3 and s[col].std() and s["all_students_change_pp"].std():
+        r = s.select(pl.corr(col, "all_students_change_pp")).item()
+    v.extra["r"] = r
+    v.sentence = (f"Each point is one school (n = {s.height}). "
+                  + (f"The correlation is r = {r:.2f}. " if r is not None and not math.isnan(r) else "")
+                  + "This shows association, not cause: schools differ in many ways at once, and a small school's "
+                    "change moves by several points by chance.")
+    return v
+
+
+# --- 8. data -------------------------------------------------------------------------------------------------------
+
+def template_csv(source: str) -> bytes:
+    """The canonical header of a source, as a CSV file with no rows."""
+    return (",".join(SOURCES[source].column_names) + "\n").encode("utf-8")
+
+
+def problems_frame(problems: list) -> pl.DataFrame:
+    return pl.DataFrame({"file": [p.file for p in problems], "row": [p.row for p in problems],
+                         "column": [p.column for p in problems], "message": [p.message for p in problems]},
+                        schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "message": pl.String})
+
+
+def import_history(log: pl.DataFrame) -> pl.DataFrame:
+    if log.is_empty():
+        return log
+    return log.sort("id", descending=True).select(
+        "id", "loaded_at", "user", "source", c("file_name").alias("file"), "rows_in_file", "rows_inserted",
+        "rows_replaced", "rows_removed", "status")

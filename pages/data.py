@@ -1,0 +1,34 @@
+"""Data: upload and load a file, see every problem when it is rejected, the import history, and templates."""
+
+import streamlit as st
+
+from dashboard import ui, views
+from dashboard.sources import SOURCES
+
+ui.page_header("Data", "Load a district file (CSV or XLSX). Every file is checked first: a file with any problem "
+               "writes nothing, and each problem is listed with its row as your spreadsheet shows it.")
+upload = st.file_uploader("File to load", type=["csv", "xlsx"], key="data_upload")
+source = st.selectbox("Source", list(SOURCES), key="data_source", format_func=lambda s: f"{s}: {SOURCES[s].help}")
+mapping = st.file_uploader("Mapping file (optional, for files in another shape)", type=["toml"], key="data_mapping")
+
+if st.button("Validate and load", type="primary", disabled=upload is None, key="data_load"):
+    result = ui.load_upload(upload, source, mapping)
+    if result.ok:
+        st.success("Loaded. " + " ".join(o.summary() for o in result.outcomes))
+    else:
+        st.error(f"{upload.name} was rejected: {len(result.problems)} problems, nothing was written.")
+        ui.show_table(views.problems_frame(result.problems), "load_problems")
+
+st.subheader("Import history")
+history = views.import_history(ui.import_history())
+if history.height:
+    ui.show_table(history, "import_history")
+else:
+    st.info("No files have been loaded yet.")
+
+st.subheader("Templates")
+st.write("Each template is the canonical header of one source; optional columns may be left out.")
+for col, name in zip(st.columns(len(SOURCES)), SOURCES):
+    col.download_button(SOURCES[name].file_name, data=views.template_csv(name), file_name=SOURCES[name].file_name,
+                        mime="text/csv", key=f"template_{name}")
+ui.footnote()

@@ -1,0 +1,63 @@
+"""Chart builders on tiny hand-made frames: titles, labels, and withheld values never drawn as zero."""
+
+import plotly.io as pio
+import polars as pl
+
+from dashboard import charts
+
+
+def test_template_is_registered_with_the_okabe_ito_palette():
+    template = pio.templates["district"]
+    assert set(template.layout.colorway) == set(charts.OKABE_ITO)
+    assert template.layout.plot_bgcolor == "white"
+    assert template.layout.font.size >= 14
+
+
+def test_line_figure_leaves_withheld_points_out_and_labels_lines():
+    df = pl.DataFrame({"year": ["2023-24", "2024-25", "2023-24", "2024-25"], "group": ["A", "A", "B", "B"],
+                       "pct": [40.0, None, 50.0, 55.0], "lo": [35.0, None, 45.0, 50.0], "hi": [45.0, None, 55.0, 60.0]})
+    fig = charts.line_figure(df, "year", "pct", "Proficiency, test, 2 years", series="group", ci_low="lo",
+                             ci_high="hi", note="Withheld, not drawn: A 2024-25 (n<10)")
+    assert fig.layout.title.text == "Proficiency, test, 2 years"
+    assert fig.layout.template.layout.colorway == pio.templates["district"].layout.colorway
+    a, b = fig.data
+    assert list(a.y) == [40.0, None]  # absent, not zero
+    assert list(b.error_y.array) == [5.0, 5.0] and list(b.error_y.arrayminus) == [5.0, 5.0]
+    labels = {ann.text for ann in fig.layout.annotations}
+    assert {"A", "B", "Withheld, not drawn: A 2024-25 (n<10)"} <= labels
+
+
+def test_bar_figure_prints_values_and_draws_threshold():
+    df = pl.DataFrame({"school": ["X", "Y"], "rate": [62.0, None], "label": ["62%", "not given"]})
+    fig = charts.bar_figure(df, "school", "rate", "Response rate", text="label", horizontal=True, threshold=50)
+    bar = fig.data[0]
+    assert list(bar.x) == [62.0, None] and list(bar.y) == ["X", "Y"]
+    assert list(bar.text) == ["62%", "not given"]
+    assert fig.layout.shapes[0].x0 == 50
+
+
+def test_heatmap_prints_cell_text_and_leaves_withheld_cells_blank():
+    df = pl.DataFrame({"facet": ["honesty", "openness", "honesty", "openness"], "school": ["S1", "S1", "S2", "S2"],
+                       "value": [3.5, 4.0, None, 2.5], "label": ["3.50", "4.00", "n<5", "2.50 †"]})
+    fig = charts.heatmap_figure(df, "facet", "school", "value", "label", "Trust", z_range=(1, 5))
+    heat = fig.data[0]
+    assert [list(r) for r in heat.z] == [[3.5, 4.0], [None, 2.5]]
+    assert [list(r) for r in heat.text] == [["3.50", "4.00"], ["n<5", "2.50 †"]]
+    assert heat.texttemplate == "%{text}"
+
+
+def test_bullet_figure_colours_by_passed_and_marks_thresholds():
+    df = pl.DataFrame({"school": ["X", "Y"], "pct": [84.0, 60.0], "threshold": [80.0, 67.0],
+                       "passed": [True, False], "label": ["84% ready: passed", "60% ready: not yet"]})
+    fig = charts.bullet_figure(df, "school", "pct", "threshold", "passed", "label", "Latest vote")
+    bars, ticks = fig.data
+    assert list(bars.marker.color) == [charts.GOOD, charts.NOT_YET]
+    assert list(bars.text) == ["84% ready: passed", "60% ready: not yet"]
+    assert list(ticks.x) == [80.0, 67.0]
+
+
+def test_scatter_labels_each_point():
+    df = pl.DataFrame({"name": ["X", "Y"], "x": [1.0, -2.0], "y": [3.0, 0.5]})
+    fig = charts.scatter_figure(df, "x", "y", "name", "Trust against change", x_title="t", y_title="pp")
+    assert list(fig.data[0].text) == ["X", "Y"]
+    assert fig.layout.title.text == "Trust against change"

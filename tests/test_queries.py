@@ -1,0 +1,142 @@
+"""The query units in ``queries/``: each names its grain in a header comment, and each enforces the caller's scope
+where data is read (a list of schools returns only those schools; an empty list returns nothing)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import queries
+from dashboard import computed
+from dashboard.db import make_engine, migrate
+from dashboard.loader import files_in_directory, load_files
+
+PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
+SCHEMAS = {
+    "achievement_cells": computed.CELLS_SCHEMA,
+    "cpl_team_year": computed.CPL_SCHEMA,
+    "readiness_votes": computed.READINESS_SCHEMA,
+    "schools": computed.SCHOOLS_SCHEMA,
+    "trust_results": computed.TRUST_SCHEMA,
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path):
+    """A freshly migrated database: SQLite in tmp_path, or a private PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'queries.db'}")
+        migrate(eng)
+        yield eng
+        eng.dispose()
+        return
+    base = sa.make_url(PG_URL)
+    name = f"dd_ct_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    eng = make_engine(base.set(database=name).render_as_string(hide_password=False))
+    try:
+        migrate(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+FILES = {
+    "schools.csv": """
+        school_id,school_name,level,network
+        S1,Alpha Elementary,elementary,North
+        S2,Beta Middle,middle,South
+    """,
+    "cpl_meetings.csv": """
+        school_id,meeting_date,team,team_type,duration_minutes,attendees,team_size
+        S1,2024-09-03,Team A,grade_level,45,5,6
+        S2,2024-09-10,Team B,content,60,4,5
+        S2,2024-09-17,Team B,content,60,4,5
+    """,
+    "trust_scores.csv": """
+        school_id,school_year,wave,respondent_group,facet,mean_score,n_respondents,response_rate
+        S1,2024-25,spring,all_staff,overall,3.5,20,80
+        S2,2024-25,spring,all_staff,overall,3.9,25,90
+    """,
+    "readiness_votes.csv": """
+        school_id,vote_date,question,votes_ready,votes_not_yet,votes_abstain,eligible_voters,threshold_pct
+        S1,2025-04-01,Ready?,8,2,0,10,80
+        S2,2025-04-01,Ready?,6,4,0,10,80
+    """,
+    "achievement.csv": """
+        school_id,school_year,subject,student_group,grade,n_tested,n_proficient
+        S1,2024-25,Math,All Students,All,100,50
+        S2,2024-25,Math,All Students,All,80,40
+        S2,2024-25,ELA,All Students,All,80,44
+    """,
+}
+
+
+@pytest.fixture
+def loaded(engine, tmp_path):
+    directory = tmp_path / "in"
+    directory.mkdir()
+    for name, text in FILES.items():
+        (directory / name).write_text(textwrap.dedent(text).strip() + "\n", encoding="utf-8")
+    result = load_files(engine, files_in_directory(directory), user="tester")
+    assert result.ok, [str(p) for p in result.problems]
+    return engine
+
+
+def test_there_are_units_and_each_is_tested_here():
+    assert SQL_FILES, "no query units found"
+    assert sorted(p.stem for p in SQL_FILES) == sorted(SCHEMAS) == queries.names()
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_each_unit_names_its_grain_on_its_first_line(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("-- One row per"), f"{path.name}: first line is {first!r}"
+    assert queries.grain(path.stem).startswith("One row per")
+
+
+@pytest.mark.parametrize("unit", sorted(SCHEMAS))
+def test_unit_scope(loaded, unit):
+    schema = SCHEMAS[unit]
+    with loaded.connect() as conn:
+        everyone = queries.run(conn, unit, schema, **queries.scope_params(None))
+        only_s1 = queries.run(conn, unit, schema, **queries.scope_params(["S1"]))
+        nobody = queries.run(conn, unit, schema, **queries.scope_params([]))
+        unknown = queries.run(conn, unit, schema, **queries.scope_params(["S9"]))
+    assert set(everyone["school_id"]) == {"S1", "S2"}, unit
+    assert only_s1.height > 0 and set(only_s1["school_id"]) == {"S1"}, unit
+    assert only_s1.height == everyone.filter(everyone["school_id"] == "S1").height, unit
+    assert nobody.height == 0 and unknown.height == 0, unit
+    assert dict(everyone.schema) == schema, unit
+
+
+def test_scope_never_narrows_the_district_school_weeks(loaded):
+    # the district met in the weeks of 2 Sep (S1), 9 Sep and 16 Sep (S2): S1's team met in 1 of 3 school weeks,
+    # whoever is asking
+    with loaded.connect() as conn:
+        rows = queries.run(conn, "cpl_team_year", computed.CPL_SCHEMA, **queries.scope_params(["S1"])).to_dicts()
+    assert len(rows) == 1
+    assert rows[0]["school_weeks"] == 3 and rows[0]["weeks_with_meeting"] == 1
+    assert rows[0]["longest_gap_weeks"] == 3 - 1
+
+
+def test_computed_tables_follow_scope(loaded):
+    for name in ("gains", "trust_change", "cpl_cadence", "readiness", "school_summary"):
+        frame = computed.export_table(loaded, name, school_ids=["S1"])
+        assert set(frame["school_id"]) <= {"S1"}, name
+        assert computed.export_table(loaded, name, school_ids=[]).height == 0, name
+    summary = computed.export_table(loaded, "school_summary", school_ids=["S2"]).to_dicts()
+    assert [r["school_id"] for r in summary] == ["S2"]
+    assert summary[0]["all_students_pct_proficient"] == pytest.approx(100 * (40 + 44) / (80 + 80))

@@ -1,0 +1,110 @@
+"""View models on tiny hand-made frames; every expected figure is worked out by hand in the test."""
+
+import datetime as dt
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from dashboard import computed, privacy, views
+from dashboard.privacy import Thresholds
+
+T = Thresholds()
+
+
+def cells(rows):
+    """Screened achievement cells from (school, network, year_start, group, n_tested, n_proficient)."""
+    frame = pl.DataFrame(
+        [{"school_id": s, "school_name": f"School {s}", "network": net, "level": "elementary", "subject": "ELA",
+          "student_group": g, "grade": "All", "year_start": y, "n_tested": n, "n_proficient": p,
+          "pct_proficient": 100.0 * p / n, "publisher_marker": None} for s, net, y, g, n, p in rows],
+        schema=computed.CELLS_SCHEMA)
+    return privacy.screen_achievement(frame, T)
+
+
+def summary(rows):
+    base = {k: None for k in computed.SUMMARY_COLUMNS}
+    return pl.DataFrame([{**base, **r} for r in rows], schema_overrides={
+        "trust_index": pl.Float64, "trust_index_change": pl.Float64, "cpl_consistency_pct": pl.Float64,
+        "cpl_minutes_per_month": pl.Float64, "readiness_pct_ready": pl.Float64, "readiness_passed": pl.Boolean,
+        "all_students_pct_proficient": pl.Float64, "all_students_change_pp": pl.Float64,
+        "groups_declined": pl.Int64, "attention": pl.String, "network": pl.String, "level": pl.String,
+        "school_year": pl.String})
+
+
+def test_change_is_in_points_with_relative_beside():
+    assert views.fmt_change(5.0, 11.1) == "+5.0 pp (relative +11%)"
+    assert views.fmt_change(-2.25, None) == "-2.2 pp" or views.fmt_change(-2.25, None) == "-2.3 pp"
+    assert views.fmt_change(None, None) == "withheld"
+
+
+def test_overview_rolls_up_by_counts_not_mean_of_percents():
+    c = cells([("S1", "North", 2024, "All Students", 100, 50), ("S1", "North", 2025, "All Students", 100, 60),
+               ("S2", "South", 2024, "All Students", 50, 10), ("S2", "South", 2025, "All Students", 300, 90)])
+    s = summary([
+        {"school_id": "S1", "school_name": "School S1", "network": "North", "school_year": "2025-26",
+         "trust_index": 60.0, "cpl_consistency_pct": 80.0, "readiness_passed": True, "attention": None},
+        {"school_id": "S2", "school_name": "School S2", "network": "South", "school_year": "2025-26",
+         "trust_index": 40.0, "cpl_consistency_pct": 40.0, "readiness_passed": False,
+         "attention": "trust index 40 is below 50"}])
+    v = views.overview(s, c, T)
+    kpis = {label: (value, delta) for label, value, delta in v.kpis}
+    # 2025: (60 + 90) / (100 + 300) = 37.5%; 2024: (50 + 10) / (100 + 50) = 40.0%; change -2.5 pp
+    assert kpis["All Students proficient, 2025-26"] == ("37.5%", "-2.5 pp")
+    assert kpis["Schools"] == ("2", None)
+    assert kpis["Median trust index"] == ("50 / 100", None)
+    assert kpis["Latest readiness vote passed"] == ("1 of 2", None)
+    assert_frame_equal(v.frames["attention"], pl.DataFrame(
+        {"School": ["School S2"], "Why it needs attention": ["trust index 40 is below 50"]}))
+    north = views.overview(s, c, T, network="North")
+    assert dict((a, b) for a, b, _ in north.kpis)["All Students proficient, 2025-26"] == "60.0%"
+    assert views.overview(s, c, T, network="Nowhere").empty
+
+
+def test_equity_labels_change_and_withholds_small_groups():
+    c = cells([("S1", "N", 2024, "All Students", 100, 50), ("S1", "N", 2025, "All Students", 100, 58),
+               ("S1", "N", 2024, "Group B", 40, 18), ("S1", "N", 2025, "Group B", 40, 22),
+               ("S1", "N", 2024, "Tiny", 12, 6), ("S1", "N", 2025, "Tiny", 8, 4)])
+    v = views.equity(c, T, "ELA", school="S1")
+    table = v.frames["table"].sort("Student group")
+    b = table.filter(pl.col("Student group") == "Group B").row(0, named=True)
+    # 45% -> 55%: +10.0 pp, relative 10 / 45 = +22%; gap 45-50 = -5 -> 55-58 = -3: narrowed by 2
+    assert b["Change"] == "+10.0 pp (relative +22%)"
+    assert b["Gap to All Students (pp)"] == -3.0 and b["Gap change (pp)"] == 2.0 and b["Gap"] == "gap narrowed"
+    tiny = table.filter(pl.col("Student group") == "Tiny").row(0, named=True)
+    assert tiny["Withheld"] == "n<10" and tiny["Change"] == "withheld" and tiny["% proficient 2025-26"] is None
+    levels = v.frames["levels"].filter((pl.col("student_group") == "Tiny") & (pl.col("year_start") == 2025))
+    assert levels["pct_proficient"].to_list() == [None] and levels["shown_as"].to_list() == ["n<10"]
+    assert v.notes["levels"] == "Withheld, not drawn: Tiny 2025-26 (n<10)"
+    lo, hi = privacy.wilson_interval_scalar(22, 40)
+    got = v.frames["levels"].filter((pl.col("student_group") == "Group B") & (pl.col("year_start") == 2025))
+    assert abs(got["ci_low"][0] - lo) < 1e-9 and abs(got["ci_high"][0] - hi) < 1e-9
+    assert "Group B proficiency in ELA +10.0 pp (relative +22%)" in v.sentence
+
+
+def test_readiness_finds_schools_that_crossed_the_threshold():
+    rows = [("S1", dt.date(2023, 4, 1), 6, 4, False), ("S1", dt.date(2024, 4, 1), 9, 1, True),
+            ("S2", dt.date(2024, 4, 1), 9, 1, True)]
+    votes = pl.DataFrame([
+        {"school_id": s, "school_name": f"School {s}", "network": "N", "level": "high", "vote_date": d,
+         "year_start": d.year - 1, "question": "Ready?", "votes_ready": r, "votes_not_yet": n, "votes_abstain": 0,
+         "eligible_voters": 12, "threshold_pct": 80.0, "turnout_pct": 100.0 * (r + n) / 12,
+         "pct_ready_of_cast": 100.0 * r / (r + n), "passed": p, "suppressed": False, "suppression_reason": None}
+        for s, d, r, n, p in rows])
+    v = views.readiness(votes)
+    assert v.frames["crossed"]["School"].to_list() == ["School S1"]
+    assert v.frames["latest"]["label"].to_list() == ["90% ready: passed", "90% ready: passed"]
+    assert v.sentence.startswith("2 of 2 schools passed their latest vote; 1 crossed")
+
+
+def test_culture_states_n_and_association_not_cause():
+    s = summary([{"school_id": f"S{i}", "school_name": f"S{i}", "school_year": "2025-26",
+                  "cpl_consistency_pct": x, "all_students_change_pp": y}
+                 for i, (x, y) in enumerate([(50.0, 1.0), (70.0, 3.0), (90.0, 5.0), (60.0, None)])])
+    v = views.culture(s, "CPL consistency (% of school weeks)")
+    assert v.frames["scatter"].height == 3
+    assert "n = 3 schools" in v.titles["scatter"]
+    assert "r = 1.00" in v.sentence and "association, not cause" in v.sentence
+
+
+def test_template_is_the_canonical_header():
+    assert views.template_csv("schools") == b"school_id,school_name,level,network,enrollment\n"
