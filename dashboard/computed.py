@@ -272,10 +272,13 @@ def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: li
     group_changes = gains_from_cells(
         school_cells.with_columns(pl.lit("All").alias("grade"), pl.lit(None, dtype=S).alias("publisher_marker"),
                                   pl.lit(None, dtype=S).alias("shown_as")))
+    # declined: beyond the maintained band, and by more than chance (last year's rate lies above this year's 95%
+    # interval), so a small group's swing is not counted as a decline
+    declined = (c("change_pp") <= -band) & (c("ci_high") < c("prior_pct_proficient"))
     latest_change_year = group_changes.group_by("school_id").agg(c("year_start").max().alias("_y"))
     declined = (group_changes.join(latest_change_year, on="school_id")
                 .filter((c("year_start") == c("_y")) & (c("student_group") != ALL_STUDENTS))
-                .group_by("school_id").agg((c("change_pp") <= -band).sum().cast(I).alias("groups_declined")))
+                .group_by("school_id").agg(declined.sum().cast(I).alias("groups_declined")))
     out = (schools.join(trust_latest, on="school_id", how="left").join(cpl_latest, on="school_id", how="left")
            .join(vote_latest, on="school_id", how="left").join(all_latest, on="school_id", how="left")
            .join(declined, on="school_id", how="left"))

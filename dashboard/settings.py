@@ -74,7 +74,7 @@ SETTINGS: dict[str, Setting] = {
             "maintained_band_pp",
             2.0,
             "A change in proficiency smaller than this many percentage points, either way, is read as maintained "
-            "rather than as a gain or a decline.",
+            "rather than as a gain or a decline (a decline must also lie outside the group's 95% interval).",
         ),
         Setting(
             "attention_trust_index",
