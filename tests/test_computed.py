@@ -8,8 +8,6 @@ with the arithmetic written out in the test. Nothing here calls the code under t
 from __future__ import annotations
 
 import math
-import os
-import secrets
 import textwrap
 from pathlib import Path
 
@@ -17,42 +15,14 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import computed
-from dashboard.db import make_engine, migrate
 from dashboard.loader import files_in_directory, load_files
 from dashboard.privacy import Thresholds
 
-PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 Z = 1.959964  # the 97.5th percentile of the standard normal distribution
 EPS = 1e-6
 
 
 # --- fixtures and helpers (kept local: these four test files are owned together, not shared) ----------------------
-
-@pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path):
-    """A freshly migrated database: SQLite in tmp_path, or a private PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'computed.db'}")
-        migrate(eng)
-        yield eng
-        eng.dispose()
-        return
-    base = sa.make_url(PG_URL)
-    name = f"dd_ct_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        migrate(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
 
 SCHOOLS = """
     school_id,school_name,level,network
@@ -435,18 +405,18 @@ SUMMARY_READINESS = """
 """
 SUMMARY_ACHIEVEMENT = """
     school_id,school_year,subject,student_group,grade,n_tested,n_proficient
-    S1,2023-24,Math,All Students,All,100,50
-    S1,2023-24,ELA,All Students,All,100,60
-    S1,2024-25,Math,All Students,All,120,66
-    S1,2024-25,ELA,All Students,All,80,48
-    S1,2023-24,Math,Hispanic/Latino,All,40,20
-    S1,2024-25,Math,Hispanic/Latino,All,40,16
-    S1,2023-24,ELA,Hispanic/Latino,All,40,24
-    S1,2024-25,ELA,Hispanic/Latino,All,40,23
-    S1,2023-24,Math,White,All,50,30
-    S1,2024-25,Math,White,All,50,29
+    S1,2023-24,Math,All Students,All,400,200
+    S1,2023-24,ELA,All Students,All,400,240
+    S1,2024-25,Math,All Students,All,500,275
+    S1,2024-25,ELA,All Students,All,300,186
+    S1,2023-24,Math,Hispanic/Latino,All,200,100
+    S1,2024-25,Math,Hispanic/Latino,All,200,80
+    S1,2023-24,ELA,Hispanic/Latino,All,200,120
+    S1,2024-25,ELA,Hispanic/Latino,All,200,100
+    S1,2023-24,Math,White,All,150,90
+    S1,2024-25,Math,White,All,150,87
     S1,2023-24,ELA,White,All,50,30
-    S1,2024-25,ELA,White,All,50,30
+    S1,2024-25,ELA,White,All,50,20
     S2,2023-24,Math,All Students,3,25,10
     S2,2023-24,Math,All Students,4,25,15
     S2,2024-25,Math,All Students,3,30,12
@@ -455,11 +425,20 @@ SUMMARY_ACHIEVEMENT = """
     S2,2023-24,Math,English Learners,4,20,15
     S2,2024-25,Math,English Learners,3,8,4
     S2,2024-25,Math,English Learners,4,12,6
+    S3,2023-24,Math,Economically Disadvantaged,All,4000,2400
+    S3,2024-25,Math,Economically Disadvantaged,All,4000,2320
 """
 
 
 def index(mean: float, scale_max: float) -> float:
     return 100 * (mean - 1) / (scale_max - 1)
+
+
+def declined(prior_proficient: float, prior_tested: int, proficient: float, tested: int) -> bool:
+    """A group declined: by at least the maintained band (2 pp), and last year's rate lies above the upper end of
+    this year's 95% interval (a swing within the interval is chance, not a decline)."""
+    before, now = 100 * prior_proficient / prior_tested, 100 * proficient / tested
+    return now - before <= -2 and wilson(proficient, tested)[1] < before
 
 
 def test_school_summary_by_hand(engine, tmp_path):
@@ -480,16 +459,18 @@ def test_school_summary_by_hand(engine, tmp_path):
     assert s1["cpl_consistency_pct"] == approx((100 * 3 / 5 + 100 * 1 / 5) / 2)  # Team A 60, Team B 20
     assert s1["cpl_minutes_per_month"] == approx((3 * 60 / 1 + 30 / 1) / 2)  # mean over the school's teams
     assert s1["readiness_pct_ready"] == approx(100 * 9 / (9 + 1)) and s1["readiness_passed"] is True
-    now = 100 * (66 + 48) / (120 + 80)  # 57.0, weighted by counts over subjects
-    before = 100 * (50 + 60) / (100 + 100)  # 55.0
-    assert now != (100 * 66 / 120 + 100 * 48 / 80) / 2  # the mean of the two percents would be 57.5
+    now = 100 * (275 + 186) / (500 + 300)  # 57.625, weighted by counts over subjects
+    before = 100 * (200 + 240) / (400 + 400)  # 55.0
+    assert abs(now - (100 * 275 / 500 + 100 * 186 / 300) / 2) > 0.5  # the mean of the two percents is 58.5
     assert s1["all_students_pct_proficient"] == approx(now)
     assert s1["all_students_change_pp"] == approx(now - before)
-    # Hispanic Math 40 -> 50 (-10), Hispanic ELA 57.5 -> 60 (-2.5), White Math 58 -> 60 (-2.0, at the band),
-    # White ELA 60 -> 60 (0): three subject x group cells declined by 2 pp or more
-    assert [100 * 16 / 40 - 100 * 20 / 40, 100 * 23 / 40 - 100 * 24 / 40, 100 * 29 / 50 - 100 * 30 / 50] == \
-        [-10, -2.5, -2]
-    assert s1["groups_declined"] == 3
+    # subject x group cells: Hispanic Math 50 -> 40, Hispanic ELA 60 -> 50 and White ELA 60 -> 40 declined beyond
+    # chance; White Math 60 -> 58 (-2.0) is within its interval (150 tested), so it is not counted
+    cells = {"Hispanic Math": (100, 200, 80, 200), "Hispanic ELA": (120, 200, 100, 200),
+             "White Math": (90, 150, 87, 150), "White ELA": (30, 50, 20, 50)}
+    assert {k: declined(*v) for k, v in cells.items()} == {
+        "Hispanic Math": True, "Hispanic ELA": True, "White Math": False, "White ELA": True}
+    assert s1["groups_declined"] == sum(declined(*v) for v in cells.values()) == 3
     assert "40%" in s1["attention"] and "3 student groups declined" in s1["attention"]
     assert "trust" not in s1["attention"] and "readiness" not in s1["attention"]
 
@@ -508,7 +489,9 @@ def test_school_summary_by_hand(engine, tmp_path):
     assert s3["school_year"] == "2024-25"
     assert s3["readiness_pct_ready"] == approx(100 * 5 / 10) and s3["readiness_passed"] is False
     assert s3["trust_index"] is None and s3["cpl_consistency_pct"] is None
-    assert s3["all_students_pct_proficient"] is None and s3["groups_declined"] == 0
+    assert s3["all_students_pct_proficient"] is None
+    # 60 -> 58 (-2.0, exactly the band) with 4000 tested lies outside the interval: declined
+    assert declined(2400, 4000, 2320, 4000) and s3["groups_declined"] == 1
     assert "readiness" in s3["attention"]
 
 
@@ -526,21 +509,22 @@ def test_school_summary_trust_index_uses_latest_year_and_wave_only(engine, tmp_p
 
 
 def test_school_summary_counts_a_published_percent_as_percent_of_tested(engine, tmp_path):
-    # Math gives counts, ELA only the file's own percent: ELA's proficient are 45% of 100 tested, never 0
+    # Math gives counts, ELA only the file's own percent: ELA's proficient are 45% of 500 tested, never 0
     load(engine, tmp_path / "in", achievement="""
         school_id,school_year,subject,student_group,grade,n_tested,n_proficient,pct_proficient
         S1,2023-24,Math,All Students,All,100,50,
         S1,2024-25,Math,All Students,All,100,60,
-        S1,2023-24,ELA,All Students,All,100,,40
-        S1,2024-25,ELA,All Students,All,100,,45
-        S1,2023-24,ELA,White,All,60,,50
-        S1,2024-25,ELA,White,All,60,,40
+        S1,2023-24,ELA,All Students,All,500,,40
+        S1,2024-25,ELA,All Students,All,500,,45
+        S1,2023-24,ELA,White,All,400,,50
+        S1,2024-25,ELA,White,All,400,,40
         S1,2023-24,Math,White,All,60,30,
         S1,2024-25,Math,White,All,60,30,
     """)
     s1 = one(table(engine, "school_summary"), school_id="S1")
-    now = 100 * (60 + 0.45 * 100) / (100 + 100)  # 52.5
-    before = 100 * (50 + 0.40 * 100) / (100 + 100)  # 45.0
+    now = 100 * (60 + 0.45 * 500) / (100 + 500)  # 47.5 (counting ELA as 0 proficient would give 10.0)
+    before = 100 * (50 + 0.40 * 500) / (100 + 500)  # 41.7
     assert s1["all_students_pct_proficient"] == approx(now)
     assert s1["all_students_change_pp"] == approx(now - before)
-    assert s1["groups_declined"] == 1  # White ELA 50 -> 40 (published percents); White Math 50 -> 50
+    # White ELA 50 -> 40 (published percents, 400 tested) declined; White Math 50 -> 50 did not
+    assert declined(0.50 * 400, 400, 0.40 * 400, 400) and s1["groups_declined"] == 1

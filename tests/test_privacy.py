@@ -7,8 +7,6 @@ blank, with the visible figures worked out by hand.
 
 from __future__ import annotations
 
-import os
-import secrets
 import textwrap
 from pathlib import Path
 
@@ -16,41 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import computed, settings
-from dashboard.db import make_engine, migrate
 from dashboard.loader import files_in_directory, load_files
 from dashboard.privacy import Thresholds
 
-PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 EPS = 1e-6
 GAINS_FIGURES = ["n_tested", "prior_n_tested", "pct_proficient", "prior_pct_proficient", "change_pp",
                  "change_relative_pct", "gap_to_all_pp", "prior_gap_to_all_pp", "gap_change_pp", "ci_low", "ci_high"]
 TRUST_FIGURES = ["mean_score", "prior_mean_score", "change", "pct_favorable", "n_respondents", "response_rate"]
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path):
-    """A freshly migrated database: SQLite in tmp_path, or a private PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'privacy.db'}")
-        migrate(eng)
-        yield eng
-        eng.dispose()
-        return
-    base = sa.make_url(PG_URL)
-    name = f"dd_ct_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        migrate(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 SCHOOLS = """

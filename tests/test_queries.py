@@ -3,8 +3,6 @@ where data is read (a list of schools returns only those schools; an empty list 
 
 from __future__ import annotations
 
-import os
-import secrets
 import textwrap
 from pathlib import Path
 
@@ -13,11 +11,8 @@ import sqlalchemy as sa
 
 import queries
 from dashboard import computed
-from dashboard.db import make_engine, migrate
 from dashboard.loader import files_in_directory, load_files
 
-PG_URL = os.environ.get("DASHBOARD_TEST_PG_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
 SCHEMAS = {
     "achievement_cells": computed.CELLS_SCHEMA,
@@ -26,31 +21,6 @@ SCHEMAS = {
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.TRUST_SCHEMA,
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path):
-    """A freshly migrated database: SQLite in tmp_path, or a private PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'queries.db'}")
-        migrate(eng)
-        yield eng
-        eng.dispose()
-        return
-    base = sa.make_url(PG_URL)
-    name = f"dd_ct_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    eng = make_engine(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        migrate(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 FILES = {
