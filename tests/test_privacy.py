@@ -112,7 +112,8 @@ def test_complementary_suppression_of_student_groups(engine, tmp_path):
         cells = computed.achievement_cells(conn, Thresholds()).to_dicts()
     # a group outside any family (Students with Disabilities, 9) withholds nothing else, and the 2023-24 race groups
     # (none small) are all shown
-    assert one(cells, school_id="S1", student_group="Students with Disabilities", year_start=2024)["reason"] == "small_n"
+    swd = one(cells, school_id="S1", student_group="Students with Disabilities", year_start=2024)
+    assert swd["reason"] == "small_n"
     for group in ("White", "Hispanic/Latino", "Asian"):
         assert one(cells, school_id="S1", student_group=group, year_start=2023)["withheld"] is False
     assert one(cells, school_id="S1", student_group="White", year_start=2024)["withheld"] is False

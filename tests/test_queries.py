@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 import queries
 from dashboard import computed
