@@ -235,6 +235,12 @@ def _schools(typed: pl.DataFrame, source: Source, display_name: str,
         from dashboard.sources import SCHOOLS  # levels are checked like the schools file's own
         level, _ = _parse(SCHOOLS.column("level"), pl.col("level"))
         new = new.with_columns(level.alias("level"))
+        if "_new_level" in rows.columns:  # a level the schools file would reject is reported, not stored
+            _, error = _parse(SCHOOLS.column("level"), pl.col("_new_level"))
+            bad = (rows.filter(pl.col("school_id").is_in(new["school_id"].to_list()))
+                   .select(ROW, error.alias("_error")).filter(pl.col("_error").is_not_null()))
+            problems += [Problem(display_name, row, "level", message)
+                         for row, message in bad.head(MAX_PROBLEMS).iter_rows()]
     return new.select("school_id", *SCHOOL_ATTRIBUTES), problems
 
 

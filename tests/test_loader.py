@@ -400,6 +400,15 @@ def test_a_file_with_school_name_creates_schools(district, tmp_path):
     assert select(district, "SELECT schools_created FROM import_log WHERE id = :i", i=outcome.import_id) == [(2,)]
 
 
+def test_a_new_schools_level_is_checked_like_the_schools_files(district, snapshot, tmp_path):
+    path = write(tmp_path, "cpl_meetings.csv",
+                 "school_id,school_name,level,meeting_date,team,duration_minutes,attendees\n"
+                 "S4,Dogwood K-8,K-8,2024-03-05,Grade 6,40,5\n"
+                 "S5,Elm College,college,2024-03-05,Math,50,7\n")
+    [line] = rejected(district, snapshot, path)
+    assert_line(line, path, 3, "level", "'college'", "not one of", "elementary")
+
+
 def test_suppression_markers_are_stored_as_null_with_the_marker(district, tmp_path):
     path = write(tmp_path, "achievement.csv", ACH_HEADER
                  + "S1,2023-24,Science,Asian,All,*,*\n"
