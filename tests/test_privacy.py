@@ -7,52 +7,16 @@ blank, with the visible figures worked out by hand.
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard import computed, settings
-from dashboard.loader import files_in_directory, load_files
 from dashboard.privacy import Thresholds
+from district_files import approx, load, one, table
 
-EPS = 1e-6
 GAINS_FIGURES = ["n_tested", "prior_n_tested", "pct_proficient", "prior_pct_proficient", "change_pp",
                  "change_relative_pct", "gap_to_all_pp", "prior_gap_to_all_pp", "gap_change_pp", "ci_low", "ci_high"]
 TRUST_FIGURES = ["mean_score", "prior_mean_score", "change", "pct_favorable", "n_respondents", "response_rate"]
-
-
-SCHOOLS = """
-    school_id,school_name,level,network
-    S1,Alpha Elementary,elementary,North
-    S2,Beta Middle,middle,South
-"""
-FILE_NAMES = {"schools": "schools.csv", "cpl": "cpl_meetings.csv", "trust": "trust_scores.csv",
-              "readiness": "readiness_votes.csv", "achievement": "achievement.csv"}
-
-
-def load(engine: sa.Engine, directory: Path, **files: str) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    files.setdefault("schools", SCHOOLS)
-    for source, text in files.items():
-        (directory / FILE_NAMES[source]).write_text(textwrap.dedent(text).strip() + "\n", encoding="utf-8")
-    result = load_files(engine, files_in_directory(directory), user="tester")
-    assert result.ok, [str(p) for p in result.problems]
-
-
-def table(engine: sa.Engine, name: str, values: dict | None = None) -> list[dict]:
-    return computed.export_table(engine, name, values).to_dicts()
-
-
-def one(rows: list[dict], **key) -> dict:
-    found = [r for r in rows if all(r[k] == v for k, v in key.items())]
-    assert len(found) == 1, f"{len(found)} rows match {key}"
-    return found[0]
-
-
-def approx(value):
-    return pytest.approx(value, abs=EPS)
 
 
 def assert_withheld(row: dict, reason: str, figures: list[str]) -> None:
