@@ -153,3 +153,30 @@ meta = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(SHORT), nullable=False),
 )
+
+# --- accounts and audit (revision 0002) --------------------------------------------------------------------------
+
+app_user = sa.Table(
+    "app_user",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.String(SHORT), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),  # superintendent | coach | principal | board | admin
+    sa.Column("schools", sa.Text, nullable=False, default=""),  # school ids separated by ';' (coach, principal)
+    sa.Column("password_hash", sa.String(255), nullable=False),  # bcrypt, never a password
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("username", sa.String(64), nullable=False),  # who (or the name tried, for a failed login)
+    sa.Column("action", sa.String(32), nullable=False),  # login | login_failed | locked | account_change | load | undo | download
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+)
