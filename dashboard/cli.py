@@ -145,6 +145,20 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_board_pack(args) -> int:
+    from dashboard import board_pack
+
+    try:
+        written = board_pack.build(_engine(args), Path(args.out), args.year, school_id=args.school)
+    except board_pack.BoardPackError as exc:
+        print(f"district-dashboard board-pack: {exc}", file=sys.stderr)
+        return 1
+    for kind, paths in written.items():
+        for path in paths:
+            print(f"{path}: {kind}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="district-dashboard", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -191,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
         p = with_db(sub.add_parser(name, help=what))
         p.add_argument("file")
         p.set_defaults(func=cmd_backup)
+
+    p = with_db(sub.add_parser("board-pack", help="write the board pack (PPTX, PDF, one PNG per chart)"))
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--district", action="store_true", help="the whole district")
+    who.add_argument("--school", help="one school, by its id")
+    p.add_argument("--year", required=True, help="the school year, e.g. 2025-26")
+    p.add_argument("--out", required=True, help="the folder to write into")
+    p.set_defaults(func=cmd_board_pack)
 
     p = with_db(sub.add_parser("serve", help="run the app"))
     p.add_argument("--port", type=int, default=8501)

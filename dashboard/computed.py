@@ -124,15 +124,24 @@ def school_level_cells(cells: pl.DataFrame) -> pl.DataFrame:
 
 def weighted_rollup(cells: pl.DataFrame, by: list[str], t: Thresholds) -> pl.DataFrame:
     """District or network rates weighted by counts (sum of proficient over sum of tested, never a mean of
-    percents), over cells with counts; a rollup of fewer than ``min_n_students`` students is withheld."""
+    percents), over cells with counts. A rollup is withheld when it has fewer than ``min_n_students`` students, and
+    also when it could give back a withheld school figure by subtraction: when exactly one of its cells is withheld,
+    or when its withheld cells together hold fewer than ``min_n_students`` students (the cross-level form of
+    complementary suppression)."""
     counted = cells.filter(c("n_tested").is_not_null() & c("n_proficient").is_not_null())
-    out = counted.group_by(by).agg(c("n_tested").sum(), c("n_proficient").sum(), pl.len().alias("schools"))
-    small = c("n_tested") < t.min_n_students
+    hidden = c("withheld").fill_null(False) if "withheld" in counted.columns else pl.lit(False)
+    out = counted.group_by(by).agg(
+        c("n_tested").sum(), c("n_proficient").sum(), pl.len().alias("schools"),
+        hidden.sum().alias("_hidden_cells"), c("n_tested").filter(hidden).sum().alias("_hidden_n"))
+    reveals = (c("_hidden_cells") == 1) | ((c("_hidden_cells") > 1) & (c("_hidden_n") < t.min_n_students))
+    withheld = (c("n_tested") < t.min_n_students) | reveals
     return out.with_columns(
-        pl.when(small).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
-        pl.when(small).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
-        small.alias("withheld"),
-    ).sort(by)
+        pl.when(withheld).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
+        pl.when(withheld).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
+        withheld.alias("withheld"),
+        pl.when(c("n_tested") < t.min_n_students).then(pl.lit("small_n"))
+        .when(reveals).then(pl.lit("complementary")).alias("reason"),
+    ).drop("_hidden_cells", "_hidden_n").sort(by)
 
 
 # --- trust -------------------------------------------------------------------------------------------------------

@@ -260,3 +260,30 @@ def test_gap_hidden_when_all_students_is_withheld(engine, tmp_path):
     assert female["change_pp"] == approx(100 * 12 / 20 - 100 * 10 / 20)
     assert female["gap_to_all_pp"] is None and female["prior_gap_to_all_pp"] is None
     assert female["gap_change_pp"] is None
+
+
+# --- rollups across schools ----------------------------------------------------------------------------------------
+
+def test_rollup_never_gives_back_a_withheld_school_figure():
+    import polars as pl
+
+    t = Thresholds()
+    cells = pl.DataFrame({
+        "group": ["White", "White", "Asian", "Asian", "Asian", "Black", "Black", "Black"],
+        "n_tested": [111, 40, 12, 30, 30, 6, 5, 50],
+        "n_proficient": [68, 20, 6, 15, 10, 3, 2, 25],
+        # White: one withheld cell (a complementary one at its school) -> the rollup minus the other school's
+        # 20 of 40 would give back 68 of 111, so the rollup is withheld
+        # Asian: no withheld cell -> shown, (6 + 15 + 10) / (12 + 30 + 30)
+        # Black: two withheld cells holding 6 + 5 = 11 students (>= 10) -> shown, (3 + 2 + 25) / 61
+        "withheld": [True, False, False, False, False, True, True, False],
+    })
+    out = {r["group"]: r for r in computed.weighted_rollup(cells, ["group"], t).to_dicts()}
+    assert out["White"]["withheld"] is True and out["White"]["pct_proficient"] is None
+    assert out["White"]["reason"] == "complementary"
+    assert out["Asian"]["pct_proficient"] == approx(100 * 31 / 72)
+    assert out["Black"]["pct_proficient"] == approx(100 * 30 / 61)
+    two_small = cells.filter(pl.col("group") == "Black").with_columns(
+        pl.Series("n_tested", [6, 3, 50]), pl.Series("n_proficient", [3, 1, 25]))
+    # two withheld cells holding 6 + 3 = 9 students (< 10): their sum would be a small group -> withheld
+    assert computed.weighted_rollup(two_small, ["group"], t)["withheld"].to_list() == [True]
