@@ -1,7 +1,7 @@
 """Streamlit entrypoint (``streamlit run dashboard/app.py``): page config, the database check, navigation.
 
 Pages are registered by absolute path (CONTRACT.md, Names and places); no entrypoint sits beside ``pages/``.
-Access control will be added here, between navigation and ``pg.run()`` (see ``ui.current_scope``).
+Access control (``dashboard.auth_ui`` and ``dashboard.access``) sits between navigation and ``pg.run()``.
 """
 
 from __future__ import annotations
@@ -10,27 +10,51 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import access, auth_ui, ui
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "pages"
 
 st.set_page_config(layout="wide", page_title="District dashboard")
 
-pg = st.navigation({
-    "District": [
-        st.Page(PAGES / "overview.py", title="Overview", url_path="overview", default=True),
-        st.Page(PAGES / "school.py", title="School profile", url_path="school"),
-    ],
-    "Strands": [
-        st.Page(PAGES / "trust.py", title="Trust", url_path="trust"),
-        st.Page(PAGES / "cpl.py", title="Collective professional learning", url_path="cpl"),
-        st.Page(PAGES / "readiness.py", title="Readiness", url_path="readiness"),
-        st.Page(PAGES / "equity.py", title="Equity and achievement", url_path="equity"),
-        st.Page(PAGES / "culture.py", title="Culture and outcomes", url_path="culture"),
-    ],
-    "Data": [st.Page(PAGES / "data.py", title="Data", url_path="data")],
-})
 ui.check_database()
+engine = ui.get_engine()
+# The page list is the signed-in role's (re-read from the database); before login every page is registered, hidden,
+# so a direct link survives the login form (NOTES.md). Navigation comes before the login call, pg.run() after it.
+role = auth_ui.provisional_role(engine)
+allowed = set(access.pages_for(role)) if role else set(access.PAGE_ROLES)
+
+
+registry: dict[str, st.Page] = {}  # page name -> its st.Page, each at its own URL path (/overview, /equity ...)
+
+
+def _home() -> None:
+    """The app root ("/"): open the overview at its own URL, keeping the query string (the shared filters). The
+    default page is always served at "/", so the overview is not the default: that way /overview works too."""
+    st.switch_page(registry["overview"], query_params=st.query_params.to_dict())
+
+
+home = st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden")
+
+
+def _pages(*items: tuple[str, str]) -> list:
+    for name, title in items:
+        if name in allowed:
+            registry[name] = st.Page(PAGES / f"{name}.py", title=title, url_path=name)
+    return [registry[name] for name, _ in items if name in registry]
+
+
+sections = {
+    "District": [home, *_pages(("overview", "Overview"), ("school", "School profile"))],
+    "Strands": _pages(("trust", "Trust"), ("cpl", "Collective professional learning"),
+                      ("readiness", "Readiness"), ("equity", "Equity and achievement"),
+                      ("culture", "Culture and outcomes")),
+    "Data": _pages(("data", "Data"), ("admin", "Accounts and audit")),
+}
+pg = st.navigation({k: v for k, v in sections.items() if v}, position="sidebar" if role and not ui.presenting() else "hidden")
+caller = auth_ui.gate(engine)
+page_name = next((name for name, page in registry.items() if page is pg or page.title == pg.title), "?")
+if pg is not home and not caller.may_open(page_name):
+    auth_ui.deny(engine, caller, page_name)
 ui.sync_query_params()
 pg.run()

@@ -110,6 +110,17 @@ def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | No
             x=val if horizontal else cat, y=cat if horizontal else val, orientation="h" if horizontal else "v",
             name=str(name) if name is not None else y_title, text=labels, textposition="outside", cliponaxis=False,
             marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+    values = [v for v in df[y].to_list() if v is not None]
+    if value_range is None and values and min(values) < 0:  # room for the printed labels of negative bars too
+        lo, hi = min(values), max(0.0, max(values))
+        pad = 0.45 * (hi - lo or 1)
+        value_range = (lo - pad, hi + pad)
+    if text and series is None:  # a withheld value draws no bar: print its label (e.g. "withheld") at zero
+        for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list()):
+            if val is None and label:
+                fig.add_annotation(x=0 if horizontal else cat, y=cat if horizontal else 0, text=f"<i>{label}</i>",
+                                   showarrow=False, xanchor="left" if horizontal else "center",
+                                   yanchor="middle" if horizontal else "bottom", font=dict(size=13, color="#444444"))
     value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
     category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
     value_axis(title_text=y_title, range=list(value_range) if value_range else None)
@@ -125,11 +136,12 @@ def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | No
 
 
 def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: str, *, z_range: tuple[float, float],
-                   colorbar_title: str = "", note: str | None = None) -> go.Figure:
+                   colorbar_title: str = "", note: str | None = None, row_height: int = 30,
+                   sort_rows: bool = True) -> go.Figure:
     """A grid of ``y`` by ``x`` coloured by ``z`` with the ``text`` column printed in each cell (withheld cells have
     no colour and carry their label, e.g. "n<5")."""
     xs = df[x].unique(maintain_order=True).to_list()
-    ys = sorted(df[y].unique().to_list())
+    ys = sorted(df[y].unique().to_list()) if sort_rows else df[y].unique(maintain_order=True).to_list()
     cell = {(r[y], r[x]): (r[z], r[text]) for r in df.iter_rows(named=True)}
     zs = [[cell.get((row, col), (None, ""))[0] for col in xs] for row in ys]
     texts = [[cell.get((row, col), (None, ""))[1] or "" for col in xs] for row in ys]
@@ -139,7 +151,7 @@ def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: s
         xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(side="top", type="category")
-    fig.update_layout(height=max(420, 30 * len(ys) + 180))
+    fig.update_layout(height=max(420, row_height * len(ys) + 180))
     return _finish(fig, title, note)
 
 
@@ -174,3 +186,104 @@ def scatter_figure(df: pl.DataFrame, x: str, y: str, label: str, title: str, *, 
     fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e6e6e6")
     fig.update_yaxes(title_text=y_title)
     return _finish(fig, title, note)
+
+
+# Performance levels 1 (lowest) to 5 (highest) of the status x change grid: ColorBrewer PuOr, safe for the common
+# colour-vision deficiencies and in greyscale; each cell also prints its words, so colour is never the only signal.
+LEVEL_COLOURS = ["#B35806", "#F1A340", "#F7F7F7", "#998EC3", "#542788"]
+LEVEL_TEXT = ["#FFFFFF", "#000000", "#000000", "#000000", "#FFFFFF"]  # at least 4.5:1 on each fill
+
+
+def grid_figure(df: pl.DataFrame, title: str, *, level_names: list[str] | tuple[str, ...], note: str | None = None,
+                x_title: str = "Change from last year", y_title: str = "Status this year") -> go.Figure:
+    """The status x change grid: one cell per (``status``, ``change``) pair, coloured by its ``performance`` level
+    (1-5) and printing its ``label`` (count and words). Rows and columns keep the frame's order; highest status
+    on top."""
+    xs = df.sort("change_level")["change"].unique(maintain_order=True).to_list()
+    ys = df.sort("status_level")["status"].unique(maintain_order=True).to_list()
+    cell = {(r["status"], r["change"]): r for r in df.iter_rows(named=True)}
+    z = [[cell[(s, ch)]["performance"] for ch in xs] for s in ys]
+    text = [[cell[(s, ch)]["label"] for ch in xs] for s in ys]
+    scale = []
+    for i, colour in enumerate(LEVEL_COLOURS):  # discrete bands over z in [0.5, 5.5]
+        scale += [[i / 5, colour], [(i + 1) / 5, colour]]
+    fig = go.Figure(go.Heatmap(
+        x=xs, y=ys, z=z, text=text, zmin=0.5, zmax=5.5, colorscale=scale, xgap=3, ygap=3, showscale=True,
+        colorbar=dict(title=dict(text="Performance level"), tickvals=[1, 2, 3, 4, 5],
+                      ticktext=[f"{i} {n}" for i, n in enumerate(level_names, 1)]),
+        hovertemplate="%{y} status, %{x}: performance level %{z}<extra></extra>"))
+    for r, s in enumerate(ys):  # per-cell annotations: text colour chosen for contrast with the cell's fill
+        for col, ch in enumerate(xs):
+            level = z[r][col]
+            fig.add_annotation(x=ch, y=s, text=text[r][col], showarrow=False,
+                               font=dict(size=14, color=LEVEL_TEXT[level - 1]))
+    fig.update_xaxes(title_text=x_title, type="category", side="bottom")
+    fig.update_yaxes(title_text=y_title, type="category")
+    fig.update_layout(height=640)
+    return _finish(fig, title, note)
+
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def calendar_figure(df: pl.DataFrame, title: str, *, value: str = "meetings", note: str | None = None) -> go.Figure:
+    """A calendar heatmap: one column per week (``week_start``, a Monday), one row per weekday (``weekday``, 0 =
+    Monday; weekend rows only where there is data), each day coloured by ``value`` with the number printed.
+    Days with nothing recorded are blank."""
+    if df.is_empty():
+        return empty_figure(title, "No meetings recorded")
+    weeks = sorted(df["week_start"].unique().to_list())
+    days = list(range(5)) + [d for d in (5, 6) if d in set(df["weekday"].to_list())]
+    cell = {(r["week_start"], r["weekday"]): r[value] for r in df.iter_rows(named=True)}
+    z = [[cell.get((w, d)) for w in weeks] for d in days]
+    fig = go.Figure(go.Heatmap(
+        x=weeks, y=[WEEKDAYS[d] for d in days], z=z, text=[["" if v is None else str(v) for v in row] for row in z],
+        texttemplate="%{text}", textfont=dict(size=11), colorscale="Cividis", reversescale=True, zmin=0,
+        xgap=2, ygap=2, hoverongaps=False, colorbar=dict(title=dict(text=value)),
+        hovertemplate="week of %{x|%d %b %Y}, %{y}: %{z} " + value + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickformat="%b %Y", dtick="M1", ticklabelmode="period", title_text="Week (each column is a week)")
+    fig.update_layout(height=360)
+    return _finish(fig, title, note)
+
+
+# --- projector ---------------------------------------------------------------------------------------------------
+
+PROJECTOR_HEIGHT = 860  # with the page title above it, a chart block fits a 1920x1080 screen without scrolling
+PROJECTOR_MIN_FONT = 18  # no text under 18 px at 1920x1080: readable from the back of a room
+
+
+PROJECTOR_NOTE_CHARS = 140  # characters per line of a chart's note at 18 px across a 1920 px screen
+
+
+def _wrap(text: str, width: int) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def for_projector(fig: go.Figure, height: int = PROJECTOR_HEIGHT) -> go.Figure:
+    """A copy of the figure sized and lettered for a projector or a 1920x1080 image: every text at least 18 px."""
+    out = go.Figure(fig)
+    size = PROJECTOR_MIN_FONT
+    out.update_layout(height=height, font=dict(size=size + 2), title=dict(font=dict(size=size + 10)),
+                      legend=dict(font=dict(size=size)), hoverlabel=dict(font=dict(size=size)),
+                      uniformtext=dict(minsize=size, mode="show"))  # Plotly may not shrink bar labels below it
+    out.update_xaxes(tickfont=dict(size=size), title=dict(font=dict(size=size)))
+    out.update_yaxes(tickfont=dict(size=size), title=dict(font=dict(size=size)))
+    for annotation in out.layout.annotations or ():
+        annotation.font.size = max(annotation.font.size or 0, size)
+        if annotation.xref == "paper" and annotation.text and "<br>" not in annotation.text:
+            annotation.text = _wrap(annotation.text, PROJECTOR_NOTE_CHARS)  # a note never runs past the chart
+    for trace in out.data:
+        if hasattr(trace, "textfont"):
+            trace.textfont.size = max(trace.textfont.size or 0, size)
+        if getattr(trace, "type", None) == "heatmap" and trace.colorbar is not None:
+            trace.colorbar.tickfont.size = size
+            trace.colorbar.title.font.size = size
+    return out

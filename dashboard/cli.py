@@ -60,7 +60,10 @@ def cmd_load(args) -> int:
             raise UsageError(str(exc)) from None
     else:
         items = [FileToLoad(path, args.source, Path(args.mapping) if args.mapping else None)]
-    result = load_files(_engine(args), items, replace_years=args.replace_years, user=args.user)
+    engine = _engine(args)
+    result = load_files(engine, items, replace_years=args.replace_years, user=args.user)
+    if result.ok:  # a rejected load writes nothing, not even an audit entry (CONTRACT.md)
+        _audit(engine, args.user, "load", f"{path}: loaded")
     if not result.ok:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -101,9 +104,60 @@ def cmd_imports(args) -> int:
         return 0
     try:
         print(imports.undo(engine, args.id, user=args.user))
+        _audit(engine, args.user, "undo", f"import {args.id}")
     except imports.UndoRefused as exc:
         print(f"district-dashboard imports undo: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def _audit(engine, user: str | None, action: str, detail: str) -> None:
+    from dashboard import audit
+
+    audit.record(engine, f"{user or _os_user()} (cli)", action, detail)
+
+
+def _password_from_stdin(args) -> str | None:
+    if not args.password_stdin:
+        return None
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def cmd_users(args) -> int:
+    from dashboard import accounts
+
+    engine = _engine(args)
+    by = f"{_os_user()} (cli)"
+    try:
+        if args.action == "list":
+            sys.stdout.write(accounts.list_csv(engine))
+            return 0
+        if args.action == "add":
+            password = _password_from_stdin(args)
+            if password is None:
+                raise UsageError("give the password on standard input with --password-stdin (never as an argument)")
+            account = accounts.add(engine, args.name, args.role, password, schools=args.schools, by=by)
+            print(f"added {account.username} ({account.role})")
+        elif args.action == "disable":
+            account = accounts.disable(engine, args.name, by=by)
+            print(f"disabled {account.username}")
+        else:
+            account = accounts.update(engine, args.name, role=args.role, schools=args.schools,
+                                      password=_password_from_stdin(args),
+                                      active=True if args.enable else None, by=by)
+            print(f"updated {account.username}")
+    except accounts.AccountError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -122,6 +176,14 @@ def cmd_serve(args) -> int:
         env["DASHBOARD_DEMO"] = "1"
     else:
         db.require_schema(engine)
+    from dashboard import accounts
+    from dashboard.demo import is_demo
+
+    with engine.connect() as conn:
+        demo_db = is_demo(conn)
+    problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
+    if problem and not demo_db:
+        raise UsageError(f"refusing to start outside demo mode: {problem}")
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
                "--server.port", str(args.port), "--browser.gatherUsageStats", "false"]
     if args.headless:
@@ -213,6 +275,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, help="the school year, e.g. 2025-26")
     p.add_argument("--out", required=True, help="the folder to write into")
     p.set_defaults(func=cmd_board_pack)
+
+    p = sub.add_parser("users", help="accounts: add, list, disable, set")
+    usub = p.add_subparsers(dest="action", required=True)
+    roles = ("superintendent", "coach", "principal", "board", "admin")
+    u = with_db(usub.add_parser("add", help="add an account (password on standard input)"))
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=roles)
+    u.add_argument("--schools", default=None, help="school ids separated by ',' (coach, principal)")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    with_db(usub.add_parser("list", help="username,role,schools,active as CSV"))
+    u = with_db(usub.add_parser("disable", help="disable an account (it can no longer log in)"))
+    u.add_argument("name")
+    u = with_db(usub.add_parser("set", help="change role, schools or password (a reset also unlocks)"))
+    u.add_argument("name")
+    u.add_argument("--role", default=None, choices=roles)
+    u.add_argument("--schools", default=None, help="school ids separated by ','")
+    u.add_argument("--password-stdin", action="store_true", help="read a new password from standard input")
+    u.add_argument("--enable", action="store_true", help="enable a disabled account")
+    p.set_defaults(func=cmd_users)
 
     p = with_db(sub.add_parser("serve", help="run the app"))
     p.add_argument("--port", type=int, default=8501)

@@ -144,6 +144,24 @@ def weighted_rollup(cells: pl.DataFrame, by: list[str], t: Thresholds) -> pl.Dat
     ).drop("_hidden_cells", "_hidden_n").sort(by)
 
 
+def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:
+    """The whole district's All Students proficiency per year, by subject and for all subjects together (subject
+    ``All``), weighted by counts, with the number of schools: the benchmark shown beside a scoped user's own
+    rollup. Only district totals leave this function, never a school's figure or name."""
+    cells = achievement_cells(conn, t, None)
+    if cells.is_empty():
+        return pl.DataFrame(schema={"subject": S, "year_start": I, "n_tested": I, "pct_proficient": F,
+                                    "schools": I, "district_schools": I})
+    sc = school_level_cells(cells).filter(c("student_group") == ALL_STUDENTS)
+    by_subject = weighted_rollup(sc, ["subject", "year_start"], t)
+    whole = weighted_rollup(sc.with_columns(pl.lit("All").alias("subject")), ["subject", "year_start"], t)
+    total = read(conn, "schools", SCHOOLS_SCHEMA, None).height
+    return (pl.concat([by_subject, whole], how="vertical_relaxed")
+            .select("subject", "year_start", "n_tested", "pct_proficient", c("schools").cast(I),
+                    pl.lit(total, dtype=I).alias("district_schools"))
+            .sort("subject", "year_start"))
+
+
 # --- trust -------------------------------------------------------------------------------------------------------
 
 TRUST_COLUMNS = ["school_id", "school_name", "wave", "respondent_group", "facet", "school_year", "prior_year",
@@ -337,3 +355,32 @@ def export_table(engine: sa.Engine, table: str, values: dict[str, float] | None 
 
 
 __all__ = ["school_year_label"]
+
+
+# --- CPL: months, protocols and meeting days (for the CPL page) -------------------------------------------------
+
+CPL_MONTH_SCHEMA = {**SCHOOL, "team": S, "team_type": S, "year_start": I, "month": S, "meetings": I, "minutes": I,
+                    "attendees": I}
+CPL_PROTOCOL_SCHEMA = {**SCHOOL, "year_start": I, "protocol": S, "meetings": I, "minutes": I}
+CPL_DAY_SCHEMA = {**SCHOOL, "year_start": I, "meeting_date": D, "meetings": I, "minutes": I}
+
+
+def cpl_team_months(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school, team and calendar month with a meeting: meetings, minutes and attendees, with the school
+    year label and the month's first day (``month_start``) for ordering."""
+    rows = read(conn, "cpl_team_month", CPL_MONTH_SCHEMA, school_ids)
+    return rows.with_columns(_year_label("year_start").alias("school_year"),
+                             (c("month") + "-01").str.to_date().alias("month_start")).sort("school_id", "team", "month")
+
+
+def cpl_protocols(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school, protocol and school year: meetings and minutes (protocol "not recorded" where blank)."""
+    rows = read(conn, "cpl_protocols", CPL_PROTOCOL_SCHEMA, school_ids)
+    return rows.with_columns(c("protocol").fill_null("not recorded"), _year_label("year_start").alias("school_year")
+                             ).sort("school_id", "year_start", "protocol")
+
+
+def cpl_meeting_days(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school and meeting date: the meetings held that day and their minutes."""
+    rows = read(conn, "cpl_meeting_days", CPL_DAY_SCHEMA, school_ids)
+    return rows.with_columns(_year_label("year_start").alias("school_year")).sort("school_id", "meeting_date")

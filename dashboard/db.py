@@ -104,6 +104,17 @@ def require_schema(engine: sa.Engine) -> None:
         )
 
 
+WRITE_LOCK = 7_412_001  # the advisory lock key every data write (a load, an undo) takes on PostgreSQL
+
+
+def lock_for_writes(conn: sa.Connection) -> None:
+    """Serialise data writes: the first statement of a load's or an undo's transaction. On PostgreSQL a
+    transaction-level advisory lock (released at commit or rollback, or when a killed client's connection drops);
+    SQLite's writing transactions already begin with BEGIN IMMEDIATE and wait for each other (busy_timeout)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
 DATA_VERSION = "data_version"
 
 

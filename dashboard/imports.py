@@ -7,7 +7,8 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard.db import bump_data_version
+from dashboard import summaries
+from dashboard.db import bump_data_version, lock_for_writes
 from dashboard.export import to_csv_bytes
 from dashboard.schema import HISTORY_TABLES, SOURCE_TABLES, import_log
 
@@ -38,6 +39,7 @@ def history_csv(engine: sa.Engine) -> str:
 
 def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
     with engine.begin() as conn:
+        lock_for_writes(conn)  # never beside a load: what depends on the import is read under the same lock
         row = conn.execute(sa.select(import_log).where(import_log.c.id == import_id)).mappings().one_or_none()
         if row is None:
             raise UndoRefused(f"there is no import {import_id}")
@@ -71,6 +73,7 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
             columns = [c.name for c in table.columns]
             conn.execute(sa.insert(table).from_select(columns, sa.select(*[hist.c[c] for c in columns]).where(replaced)))
             conn.execute(sa.delete(hist).where(hist.c.changed_by_import == import_id))
+        summaries.refresh(conn, row["source"], None)  # the pages' summaries, in this transaction
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(status="undone"))
         bump_data_version(conn)
     return f"import {import_id} undone: {removed} rows it wrote removed, {restored} rows it replaced restored"

@@ -16,13 +16,13 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard import settings as settings_mod
-from dashboard.db import bump_data_version
+from dashboard import bulk, summaries, settings as settings_mod
+from dashboard.db import bump_data_version, lock_for_writes
 from dashboard.mapping import Mapping, load_mapping, to_canonical
 from dashboard.problems import FileRejected, Problem
 from dashboard.readers import read_table
 from dashboard.schema import HISTORY_TABLES, SOURCE_TABLES, import_log, school
-from dashboard.sources import LOAD_ORDER, SOURCES, source_for_file
+from dashboard.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
 from dashboard.validate import Validated, school_year_label, validate
 
 BATCH = 20_000
@@ -114,14 +114,17 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
     if not item.path.is_file():
         raise FileRejected([Problem(display, None, None, "no such file")])
     data = item.path.read_bytes()
+    spec = SOURCES[source]
+    expected = [*spec.column_names, *SCHOOL_ATTRIBUTES, *(h for hs in (mapping.columns.values() if mapping else [])
+                                                         for h in hs)]
     raw = read_table(item.path, display,
                      encodings=mapping.encodings if mapping else None,
                      delimiter=mapping.delimiter if mapping else ",",
                      header_row=mapping.header_row if mapping else 1,
-                     sheet=mapping.sheet if mapping else None)
+                     sheet=mapping.sheet if mapping else None,
+                     expected_headers=expected)
     if raw.frame.is_empty():
         raise FileRejected([Problem(display, None, None, "the file has a header but no data rows")])
-    spec = SOURCES[source]
     frame, notes = to_canonical(raw, spec, mapping, display, item.path.name)
     validated = validate(frame, spec, display, markers=mapping.markers if mapping else [],
                          known_schools=known, settings=settings, today=today)
@@ -153,6 +156,7 @@ def load_files(engine: sa.Engine, items: list[FileToLoad], *, replace_years: boo
         return LoadResult(problems, [])
     outcomes = []
     with engine.begin() as conn:
+        lock_for_writes(conn)  # one load or undo at a time; readers see the data before it until it commits
         for p in prepared:
             outcomes.append(_write(conn, p, replace_years=replace_years, user=user))
         if any(o.changed for o in outcomes):
@@ -198,42 +202,47 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
         _insert_rows(conn, school, new)
         outcome.schools_created = new["school_id"].to_list()
 
-    stage = sa.Table(f"stage_{target.name}", sa.MetaData(),
-                     *[sa.Column(c.name, c.type, primary_key=c.name in key)
-                       for c in target.columns if c.name in frame.columns],
-                     prefixes=["TEMPORARY"])
-    stage.create(conn)
-    try:
-        _insert_rows(conn, stage, frame)
-        differs = sa.exists().where(_key_match(target, stage, key), ~_same_values(target, stage, values))
-        stored_cols = [target.c[c.name] for c in target.columns]
-        hist_cols = [history.c[c.name] for c in target.columns]
-        # counted with SELECT, not rowcount: drivers differ in what INSERT ... SELECT reports
-        replaced = _count(conn, target, differs)
-        new = conn.execute(sa.select(sa.func.count()).select_from(stage).where(
-            ~sa.exists().where(_key_match(target, stage, key)))).scalar_one()
-        conn.execute(sa.insert(history).from_select(
-            [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(differs)))
-        conn.execute(sa.delete(target).where(differs))
-        new_rows = sa.select(*[stage.c[c] for c in frame.columns], sa.literal(import_id)).where(
-            ~sa.exists().where(_key_match(target, stage, key)))
-        conn.execute(sa.insert(target).from_select([*frame.columns, "import_id"], new_rows))
-        removed = 0
-        if replace_years and p.validated.year_starts and "year_start" in target.c:
-            gone = sa.and_(target.c.year_start.in_(p.validated.year_starts),
-                           ~sa.exists().where(_key_match(target, stage, key)))
-            removed = _count(conn, target, gone)
+    if bulk.append_new(conn, target, frame, import_id, p.validated.year_starts):
+        new, replaced, removed = frame.height, 0, 0  # no stored row of the file's school years: all new
+    else:
+        stage = sa.Table(f"stage_{target.name}", sa.MetaData(),
+                         *[sa.Column(c.name, c.type, primary_key=c.name in key)
+                           for c in target.columns if c.name in frame.columns],
+                         prefixes=["TEMPORARY"])
+        stage.create(conn)
+        try:
+            bulk.insert_rows(conn, stage, frame)
+            differs = sa.exists().where(_key_match(target, stage, key), ~_same_values(target, stage, values))
+            stored_cols = [target.c[c.name] for c in target.columns]
+            hist_cols = [history.c[c.name] for c in target.columns]
+            # counted with SELECT, not rowcount: drivers differ in what INSERT ... SELECT reports
+            replaced = _count(conn, target, differs)
+            new = conn.execute(sa.select(sa.func.count()).select_from(stage).where(
+                ~sa.exists().where(_key_match(target, stage, key)))).scalar_one()
             conn.execute(sa.insert(history).from_select(
-                [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(gone)))
-            conn.execute(sa.delete(target).where(gone))
-            if removed:
-                years = ", ".join(school_year_label(y) for y in p.validated.year_starts)
-                outcome.notes.append(f"--replace-years removed {removed} stored rows of {years} that the file no longer has")
-    finally:
-        stage.drop(conn)
+                [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(differs)))
+            conn.execute(sa.delete(target).where(differs))
+            new_rows = sa.select(*[stage.c[c] for c in frame.columns], sa.literal(import_id)).where(
+                ~sa.exists().where(_key_match(target, stage, key)))
+            conn.execute(sa.insert(target).from_select([*frame.columns, "import_id"], new_rows))
+            removed = 0
+            if replace_years and p.validated.year_starts and "year_start" in target.c:
+                gone = sa.and_(target.c.year_start.in_(p.validated.year_starts),
+                               ~sa.exists().where(_key_match(target, stage, key)))
+                removed = _count(conn, target, gone)
+                conn.execute(sa.insert(history).from_select(
+                    [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(gone)))
+                conn.execute(sa.delete(target).where(gone))
+                if removed:
+                    years = ", ".join(school_year_label(y) for y in p.validated.year_starts)
+                    outcome.notes.append(f"--replace-years removed {removed} stored rows of {years} that the file no longer has")
+        finally:
+            stage.drop(conn)
     outcome.rows_inserted = new
     outcome.rows_replaced = replaced
     outcome.rows_removed = removed
+    if new or replaced or removed:  # the pages' summaries, in this transaction
+        summaries.refresh(conn, p.source, p.validated.year_starts)
     if outcome.changed:
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(
             rows_inserted=outcome.rows_inserted, rows_replaced=replaced, rows_removed=removed,

@@ -9,6 +9,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,19 +55,64 @@ def read_table(
     delimiter: str = ",",
     header_row: int = 1,
     sheet: str | None = None,
+    expected_headers: list[str] | None = None,
 ) -> RawTable:
+    """``expected_headers`` (the headers the caller will look for) lets a header that sits lower than
+    ``header_row`` be named in the error, instead of a list of missing columns."""
     data = path.read_bytes()
     if not data.strip():
         raise FileRejected([Problem(display_name, None, None, "the file is empty")])
+    expected = {fold_header(h) for h in expected_headers or []}
     if data.startswith(_ZIP):
-        return _read_xlsx(path, display_name, header_row=header_row, sheet=sheet)
+        return _read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected)
     for magic, what in _MAGIC.items():
         if what and data.startswith(magic):
             raise FileRejected([Problem(display_name, None, None, f"this is not a CSV or XLSX file (it looks like {what})")])
     text, encoding = _decode(data, display_name, encodings)
-    if "\x00" in text[:8192]:
-        raise FileRejected([Problem(display_name, None, None, "this is not a CSV or XLSX file (it holds binary data)")])
+    if "\x00" in text:
+        _reject_nul(text, display_name, delimiter)
+    if expected:
+        head: list[list[str]] = []
+        try:
+            head.extend(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), header_row + 20))
+        except csv.Error:
+            pass  # the full read below reports it with its row
+        _check_header_position(head, header_row, expected, display_name)
     return _read_csv(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding)
+
+
+def _reject_nul(text: str, display_name: str, delimiter: str) -> None:
+    """A NUL character is never text: many of them mean a binary file, a few a damaged row (named by its row)."""
+    if text.count("\x00", 0, 8192) > 8:
+        raise FileRejected([Problem(display_name, None, None, "this is not a CSV or XLSX file (it holds binary data)")])
+    problems = []
+    try:
+        for row_number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if any("\x00" in cell for cell in cells):
+                problems.append(Problem(display_name, row_number, "(row)",
+                                        "holds a NUL byte (a character that is not text): the file is damaged or "
+                                        "not a text file; save it again as CSV"))
+    except csv.Error:
+        pass
+    if not problems:  # the csv module stopped before it: say so for the whole file
+        problems = [Problem(display_name, None, None, "the file holds a NUL byte (a character that is not text)")]
+    raise FileRejected(problems[:1000])
+
+
+def _check_header_position(rows: list[list], header_row: int, expected: set[str], display_name: str) -> None:
+    """A header row holding none of the expected headers, above a row that holds several (a title or a merged group
+    heading over the real header), is named with the row to set as ``header_row``."""
+    def hits(cells) -> int:
+        return len({fold_header(c) for c in cells if c is not None} & expected)
+
+    if len(rows) < header_row or hits(rows[header_row - 1]) >= 2:
+        return
+    for number in range(header_row + 1, len(rows) + 1):
+        if hits(rows[number - 1]) >= 2:
+            raise FileRejected([Problem(display_name, header_row, "(header)",
+                                        f"this row does not hold the column headers; they seem to be on row {number} "
+                                        "(a title or a merged heading sits above them): load the file with a mapping "
+                                        f"that sets header_row = {number}")])
 
 
 def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tuple[str, str]:
@@ -75,6 +121,11 @@ def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tupl
             raise FileRejected([Problem(display_name, None, None,
                                         "the file is UTF-16, not UTF-8: save it as UTF-8, or load it with a mapping "
                                         "that sets the `encoding` key (encoding = \"utf-16\")")])
+        if _looks_utf16(data):
+            raise FileRejected([Problem(display_name, None, None,
+                                        "the file looks UTF-16 (without a byte-order mark), not UTF-8: save it as "
+                                        "UTF-8, or load it with a mapping that sets the `encoding` key "
+                                        "(encoding = \"utf-16-le\" or \"utf-16-be\")")])
         try:
             return data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as exc:
@@ -98,6 +149,13 @@ def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tupl
     raise FileRejected([Problem(display_name, None, "encoding",
                                 f"the file could not be read as {', '.join(failures)}: set the mapping's `encoding` key "
                                 "to the file's real encoding")])
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: most of the even (or odd) bytes of its start are NUL."""
+    head = data[:4096]
+    half = len(head) // 2
+    return half >= 4 and max(head[0::2].count(0), head[1::2].count(0)) >= 0.6 * half
 
 
 def _is_blank(cells: list) -> bool:
@@ -134,7 +192,63 @@ def _headers(raw: list, display_name: str, header_row: int) -> list[str]:
     return headers
 
 
+FAST_CSV_MIN_CHARS = 1 << 20  # files from this size are read by polars' CSV reader when they allow it
+
+
+def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: int,
+                   encoding: str) -> RawTable | None:
+    """The same table as the csv-module path below, read by polars' multi-threaded reader, for the plain shape of
+    a large file: one record per line (no quoted cell holding a line break, no blank line inside), no lone CR, no
+    row with more or fewer cells than the header. Returns None for anything else, and the careful path reads it.
+    Each record then sits on its own line, so its spreadsheet row number is its line number."""
+    if len(text) < FAST_CSV_MIN_CHARS or len(delimiter) != 1 or ("\r" in text and text.count("\r") != text.count("\r\n")):
+        return None
+    head = io.StringIO(text[: 1 << 16], newline="")  # the header is in the first 64 KB, or the careful path reads it
+    reader = csv.reader(head, delimiter=delimiter)
+    raw_header = None
+    for _ in range(header_row):
+        raw_header = next(reader, None)
+    if raw_header is None or reader.line_num != header_row or head.tell() >= (1 << 16) - 1:
+        return None  # a quoted header cell holding a line break: the careful path counts the rows
+    headers = _headers(raw_header, display_name, header_row)
+    width = len(headers)
+    if len(raw_header) != width:
+        return None
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    lines = text.count("\n", 0, end) + 1 - header_row  # data lines, trailing line breaks left out
+    if lines < 1:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        frame = pl.read_csv(text.encode("utf-8"), has_header=False, infer_schema=False, separator=delimiter,
+                            quote_char='"', skip_lines=header_row, schema={n: pl.String for n in names})
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if frame.height > lines and frame.slice(lines).null_count().sum_horizontal().item() == (frame.height - lines) * width:
+        frame = frame.head(lines)  # the file's trailing line breaks
+    if frame.height != lines:  # a record spans lines, or a line was skipped: row numbers need the careful path
+        return None
+    frame = frame.with_columns(pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in names)
+    frame = frame.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+    # blank records (every cell empty or white space) are skipped, as by the careful path; only rows whose first
+    # cell is blank can be, so the full test runs on those alone
+    def blank(n: str) -> pl.Expr:
+        return pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "")
+    maybe = frame.filter(blank(names[0]))
+    if maybe.height:
+        gone = maybe.filter(pl.all_horizontal(blank(n) for n in names)).select(ROW)
+        frame = frame.join(gone, on=ROW, how="anti", maintain_order="left")
+    if frame.is_empty():
+        return None
+    return RawTable(frame, headers, header_row, encoding)
+
+
 def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str) -> RawTable:
+    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding)
+    if fast is not None:
+        return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
     records: list[tuple[int, list]] = []
@@ -173,7 +287,8 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | None) -> RawTable:
+def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | None,
+               expected: set[str] | None = None) -> RawTable:
     import openpyxl  # imported here: only XLSX loads pay for it
     from openpyxl.utils.exceptions import InvalidFileException
     import zipfile
@@ -211,6 +326,10 @@ def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | N
         workbook.close()
     if headers is None:
         raise FileRejected([Problem(display_name, None, None, f"the sheet has no header row (expected at row {header_row})")])
+    if expected:
+        below = {number: cells for number, cells in records[:20]}
+        rows = [headers if n == header_row else below.get(n, []) for n in range(1, max([header_row, *below]) + 1)]
+        _check_header_position(rows, header_row, expected, display_name)
     if problems:
         raise FileRejected(problems)
     return RawTable(_frame(records, headers, display_name), headers, header_row, None)

@@ -180,3 +180,26 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(32), nullable=False),  # login | login_failed | locked | account_change | load | undo | download
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
+
+# --- performance (revision 0003): summaries the pages read instead of raw rows -------------------------------------
+
+# one row per school, team and school year: the figures of queries/cpl_team_year.sql, refreshed in the load or undo
+# transaction (dashboard.summaries)
+cpl_team_year_summary = sa.Table(
+    "cpl_team_year_summary",
+    metadata,
+    sa.Column("school_id", sa.String(64), primary_key=True),
+    sa.Column("team", sa.String(SHORT), primary_key=True),
+    sa.Column("year_start", sa.Integer, primary_key=True),
+    sa.Column("team_type", sa.String(32)),
+    sa.Column("meetings", sa.Integer, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("school_months", sa.Integer, nullable=False),
+    sa.Column("attendees_with_size", sa.Integer),
+    sa.Column("seats", sa.Integer),
+    sa.Column("weeks_with_meeting", sa.Integer, nullable=False),
+    sa.Column("school_weeks", sa.Integer, nullable=False),
+    sa.Column("longest_gap_weeks", sa.Integer, nullable=False),
+)
+sa.Index("ix_cpl_team_year_summary_year", cpl_team_year_summary.c.year_start)
+sa.Index("ix_readiness_vote_year", readiness_vote.c.year_start)

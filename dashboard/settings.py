@@ -97,6 +97,29 @@ SETTINGS: dict[str, Setting] = {
             "A school where at least this many student groups declined beyond the maintained band is flagged.",
         ),
         Setting(
+            "login_max_attempts",
+            5,
+            "After this many failed logins in a row an account is locked for a while (counted in the database, "
+            "so restarting the app or opening a new tab does not reset it).",
+            floor=1,
+            ceiling=20,
+        ),
+        Setting(
+            "login_lockout_minutes",
+            15,
+            "How long, in minutes, an account stays locked after too many failed logins (an admin may unlock it "
+            "sooner by resetting its password).",
+            floor=1,
+        ),
+        Setting(
+            "session_hours",
+            8,
+            "How long, in hours, a login lasts (the login cookie and the browser session both expire after this); "
+            "then the user logs in again.",
+            floor=0.1,
+            ceiling=24 * 7,
+        ),
+        Setting(
             "upload_max_mb",
             50,
             "The largest file, in megabytes, that the Data page accepts for upload (the command line has no limit).",

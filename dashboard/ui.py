@@ -9,13 +9,14 @@ Caching: every cached function takes plain values only, always including the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import computed, db, export
+from dashboard import access, audit, charts, computed, db, export, images
 from dashboard import settings as settings_mod
 from dashboard.privacy import Thresholds
 from dashboard.schema import import_log
@@ -24,9 +25,28 @@ from dashboard.views import ALL
 # --- access control seam ---------------------------------------------------------------------------------------
 
 def current_scope() -> tuple[str, ...] | None:
-    """The schools the current user may see: None means every school. Access control (login, roles) will replace
-    this; every data function below already takes the scope as part of its cache key."""
-    return None
+    """The schools the current user may see: None means every school, () none. It comes from the signed-in
+    account as stored in the database, re-read each run by the entrypoint (``dashboard.access``), never from the
+    URL or a widget; every data function below takes it as part of its cache key."""
+    return access.current().scope
+
+
+def scope_label() -> str | None:
+    """How a scoped user's rollups are labelled ("your 3 schools"); None for a district-wide role."""
+    scope = current_scope()
+    if scope is None:
+        return None
+    return f"your {len(scope)} school{'s' if len(scope) != 1 else ''}"
+
+
+def audit_download(name: str, rows: int | None = None) -> None:
+    """Record a download in the audit log (use as a download button's ``on_click`` with ``args``)."""
+    caller = access.current()
+    _audit_download(caller.username, name, rows)
+
+
+def _audit_download(username: str, name: str, rows: int | None) -> None:
+    audit.record(get_engine(), username or "?", "download", name + ("" if rows is None else f" ({rows} rows)"))
 
 
 def _ids(scope: tuple[str, ...] | None) -> list[str] | None:
@@ -78,7 +98,9 @@ def thresholds() -> Thresholds:
     return Thresholds.from_settings(settings_values())
 
 
-TABLES = ("school_summary", "achievement_cells", "trust_results", "cpl_cadence", "readiness")
+CPL_DETAIL = {"cpl_team_months": computed.cpl_team_months, "cpl_protocols": computed.cpl_protocols,
+              "cpl_meeting_days": computed.cpl_meeting_days}  # meeting-level counts: no figure to withhold
+TABLES = ("school_summary", "achievement_cells", "trust_results", "cpl_cadence", "readiness", *CPL_DETAIL)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner="Reading the district's data ...")
@@ -97,7 +119,46 @@ def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> 
             return computed.cpl_cadence(conn, ids)
         if name == "readiness":
             return computed.readiness(conn, t, ids)
+        if name in CPL_DETAIL:
+            return CPL_DETAIL[name](conn, ids)
     raise ValueError(f"unknown table {name}")
+
+
+@st.cache_data(max_entries=16, ttl=3600)
+def _benchmark(url: str, version: int) -> pl.DataFrame:
+    """District totals only (no school figure or name): the same for every caller, so not keyed by scope."""
+    with engine(url).connect() as conn:
+        return computed.district_benchmark(conn, Thresholds.from_settings(settings_mod.load(conn)))
+
+
+BENCHMARK_MIN_OTHER_SCHOOLS = 2
+
+
+def benchmark(subject: str = "All") -> pl.DataFrame | None:
+    """For a scoped user, the whole district's All Students proficiency by year (the benchmark beside their own
+    rollup); None for a district-wide role, or where the schools outside the user's scope are too few for the
+    district total to stay anonymous (fewer than two: the difference would be one school's figure)."""
+    scope = current_scope()
+    if scope is None:
+        return None
+    frame = _benchmark(db.resolve_url(), data_version())
+    if frame.is_empty() or frame["district_schools"][0] - len(scope) < BENCHMARK_MIN_OTHER_SCHOOLS:
+        return None
+    return frame.filter(pl.col("subject") == subject)
+
+
+def benchmark_caption(subject: str | None) -> None:
+    """For a scoped user: the whole district's All Students rate in a subject, the benchmark for their rollup."""
+    frame = benchmark(subject or "All")
+    if frame is None or frame.is_empty():
+        return
+    shown = frame.filter(pl.col("pct_proficient").is_not_null()).sort("year_start")
+    if shown.height:
+        last = shown.row(-1, named=True)
+        year = f"{last['year_start']}-{(last['year_start'] + 1) % 100:02d}"
+        (st.write if presenting() else st.caption)(
+            f"Figures above are for {scope_label()}. District benchmark, all {last['district_schools']} "
+                   f"schools, {subject} {year}: All Students {last['pct_proficient']:.1f}% proficient.")
 
 
 def table(name: str) -> pl.DataFrame:
@@ -155,9 +216,10 @@ def select_filter(name: str, label: str, choices: Sequence[str], *, default: str
     def _changed() -> None:
         st.session_state[key] = st.session_state[widget]
 
-    place = st.sidebar if sidebar else st
-    place.selectbox(label, choices, key=widget, on_change=_changed,
-                    format_func=(lambda v: labels.get(v, v)) if labels else str)
+    if not presenting():  # presentation mode draws no sidebar at all: the view comes from the URL
+        place = st.sidebar if sidebar else st
+        place.selectbox(label, choices, key=widget, on_change=_changed,
+                        format_func=(lambda v: labels.get(v, v)) if labels else str)
     st.query_params[name] = st.session_state[key]
     return st.session_state[key]
 
@@ -168,6 +230,39 @@ def sync_query_params() -> None:
         value = st.session_state.get(_session_key(name))
         if value is not None:
             st.query_params[name] = value
+    if presenting():
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+# --- presentation mode -------------------------------------------------------------------------------------------
+# For board rooms and screenshots: ``?present=1`` (or the sidebar toggle) hides navigation, filters and Streamlit's
+# toolbar, letters every chart for a projector and keeps each chart block within a 1920x1080 screen. Chosen per
+# session; nothing is set for other sessions (NOTES.md: st.set_option at run time leaks).
+
+PRESENT_KEY = "present_mode"
+
+
+def presenting() -> bool:
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
+    return bool(st.session_state[PRESENT_KEY])
+
+
+def _set_presenting(value: bool) -> None:
+    st.session_state[PRESENT_KEY] = value
+
+
+def presentation_controls() -> None:
+    """The way in (a sidebar toggle) or out (a button at the foot of the page)."""
+    if presenting():  # a link in full-size text (a button's label is small type); it keeps the view's filters
+        from urllib.parse import urlencode
+
+        st.markdown(f"[Leave presentation mode](?{urlencode({**st.query_params.to_dict(), 'present': '0'})})")
+    else:
+        st.sidebar.button("Presentation mode", key="enter_present", on_click=_set_presenting, args=(True,),
+                          help="Hide the menus and letter every chart for a projector (or add ?present=1 to a link)")
 
 
 def network_level_filters(frame: pl.DataFrame) -> tuple[str, str]:
@@ -188,19 +283,37 @@ def school_filter(frame: pl.DataFrame, *, allow_all: bool = True) -> str | None:
 # --- rendering ---------------------------------------------------------------------------------------------------
 
 def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: str | None = None) -> None:
-    """The chart, then its data in an expander with a CSV download (the same withheld blanks as the chart)."""
+    """The chart, then its data in an expander with CSV and PNG downloads (the same withheld blanks as the chart).
+    While presenting: the chart lettered for a projector, its note in full-size text, no expander."""
+    if presenting():
+        st.plotly_chart(charts.for_projector(fig), width="stretch", config={"displayModeBar": False},
+                        key=f"chart_{key}")
+        if note:
+            st.write(note)
+        return
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"chart_{key}")
     if note:
         st.caption(note)
     if data_frame is not None and data_frame.height:
         with st.expander("Data table"):
             show_table(data_frame, key)
+    st.download_button("Download chart as PNG (1920x1080)", data=lambda: images.figure_png(charts.for_projector(fig)),
+                       file_name=f"{key}.png", mime="image/png", key=f"png_{key}", on_click=_audit_download,
+                       args=(access.current().username, f"{key}.png", None))
+
+
+PRESENT_LIST_ROWS = 12  # on a projector, a short table reads as a list; a long one stays on the page's screen view
 
 
 def show_table(frame: pl.DataFrame, key: str) -> None:
+    if presenting():
+        if 0 < frame.height <= PRESENT_LIST_ROWS and frame.width <= 3:
+            st.markdown("\n".join("- " + ": ".join(str(v) for v in row if v is not None) for row in frame.iter_rows()))
+        return
     st.dataframe(frame, width="stretch", hide_index=True)
     st.download_button("Download CSV", data=export.to_csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
-                       key=f"download_{key}")
+                       key=f"download_{key}", on_click=_audit_download,
+                       args=(access.current().username, f"{key}.csv", frame.height))
 
 
 def footnote(extra: str | None = None) -> None:
@@ -208,29 +321,151 @@ def footnote(extra: str | None = None) -> None:
     latest = latest_import_date()
     source = (f"Source: district files loaded through {latest}." if latest
               else "Source: no district files loaded yet.")
-    st.caption(" ".join(x for x in (extra, thresholds().footnote(), source) if x))
+    text = " ".join(x for x in (extra, thresholds().footnote(), source) if x)
+    if presenting():
+        st.write(text)  # full-size text on a projector
+        presentation_controls()
+    else:
+        st.caption(text)
 
 
 def page_header(title: str, intro: str) -> None:
     st.title(title)
-    st.caption(intro)
+    if presenting():
+        st.write(intro)
+    else:
+        st.caption(intro)
+        presentation_controls()
+
+
+def columns(n: int) -> list:
+    """Side-by-side columns on screen; on a projector every chart gets the full width, one under another."""
+    if presenting():
+        return [st.container() for _ in range(n)]
+    return list(st.columns(n))
+
+
+def pick(place, label: str, options: list[str], default: str | None, key: str) -> None:
+    """A page's own selectbox (its value is read from ``st.session_state[key]``); not drawn while presenting."""
+    if not presenting():
+        place.selectbox(label, options, index=options.index(default) if default in options else None, key=key)
+    elif key not in st.session_state:
+        st.session_state[key] = default
+
+
+def choice(label: str, options: list[str], key: str) -> str:
+    """A page's own switch (a radio): drawn on screen; while presenting, the choice stands without a widget."""
+    if presenting():
+        return st.session_state.get(key, options[0])
+    return st.radio(label, options, horizontal=True, key=key)
+
+
+def show_kpis(kpis: list[tuple[str, str, str | None]]) -> None:
+    """Headline figures: metrics on screen; on a projector, full-size sentences (metric labels are small type)."""
+    if presenting():
+        st.markdown("  \n".join(f"**{value}** {label}" + (f" ({delta})" if delta else "") for label, value, delta in kpis))
+        return
+    for col, (label, value, delta) in zip(st.columns(len(kpis)), kpis):
+        col.metric(label, value, delta)
 
 
 # --- loading -----------------------------------------------------------------------------------------------------
 
-def load_upload(upload, source: str, mapping_upload=None):
-    """Validate and load one uploaded file (and optional mapping) through the loader, under the upload's name."""
+@dataclass
+class UploadResult:
+    """What the Data page shows after an upload: the file's first rows, every problem, or the load summary."""
+    file_name: str
+    ok: bool
+    preview: pl.DataFrame | None
+    problems: pl.DataFrame
+    summary: list[str]
+
+
+PREVIEW_ROWS = 10
+
+
+def _preview(path, display_name: str, mapping_path) -> pl.DataFrame | None:
+    """The file's first rows under its own headers (through the mapping's encoding, sheet and header row), or None
+    when the file cannot be read at all (the problems table then says why)."""
+    from dashboard.mapping import load_mapping
+    from dashboard.readers import read_table
+
+    try:
+        m = load_mapping(mapping_path) if mapping_path else None
+        raw = read_table(path, display_name, encodings=m.encodings if m else None,
+                         delimiter=m.delimiter if m else ",", header_row=m.header_row if m else 1,
+                         sheet=m.sheet if m else None)
+    except Exception:  # FileRejected and anything unreadable: the loader reports it as a problem
+        return None
+    frame = raw.frame.head(PREVIEW_ROWS)
+    names: dict[str, str] = {}
+    for i, header in enumerate(raw.headers):  # the readers' c0, c1 ... under the file's own headers
+        name = str(header or "").strip() or f"column {i + 1}"
+        while name in names.values() or name == "row":
+            name += " (again)"
+        names[f"c{i}"] = name
+    names = {k: v for k, v in names.items() if k in frame.columns}
+    row = next((col for col in frame.columns if col not in names), None)  # the row number the spreadsheet shows
+    return frame.rename({**names, **({row: "row"} if row else {})})
+
+
+def handle_upload(file_name: str, data: bytes, source: str, mapping_name: str | None = None,
+                  mapping_bytes: bytes | None = None, progress=None) -> UploadResult:
+    """Check, preview, validate and load one uploaded file (and optional mapping) under the upload's own name.
+    ``progress(fraction, text)`` is told of each step. Loading is an admin's: anyone else gets PermissionError."""
     import tempfile
     from pathlib import Path
 
     from dashboard.loader import FileToLoad, load_files
+    from dashboard.problems import FileRejected
+    from dashboard.uploads import check_upload_size
+    from dashboard.views import problems_frame
 
+    step = progress or (lambda fraction, text: None)
+    caller = access.current()
+    if not caller.may_open("data"):  # loading is an admin's; fail closed whatever the page showed
+        raise PermissionError("only an admin may load data")
+    name = Path(file_name).name
+    step(0.05, f"Checking the size of {name}")
+    try:
+        check_upload_size(name, len(data), settings_values())
+    except FileRejected as rejected:
+        step(1.0, "Rejected: nothing was written")
+        return UploadResult(name, False, None, problems_frame(rejected.problems), [])
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+        path = Path(tmp) / name
+        path.write_bytes(data)
         mapping_path = None
-        if mapping_upload is not None:
-            mapping_path = Path(tmp) / Path(mapping_upload.name).name
-            mapping_path.write_bytes(mapping_upload.getvalue())
-        return load_files(get_engine(), [FileToLoad(path, source, mapping_path, display_name=upload.name)],
-                          user="app upload")
+        if mapping_bytes is not None:
+            mapping_path = Path(tmp) / Path(mapping_name or "mapping.toml").name
+            mapping_path.write_bytes(mapping_bytes)
+        step(0.2, f"Reading {name}")
+        preview = _preview(path, name, mapping_path)
+        step(0.45, "Checking every row (nothing is written while any row has a problem)")
+        result = load_files(get_engine(), [FileToLoad(path, source, mapping_path, display_name=name)],
+                            user=caller.username)
+    if result.ok:  # a rejected load writes nothing, not even an audit entry (CONTRACT.md)
+        audit.record(get_engine(), caller.username, "load", f"{name} as {source}: loaded")
+    step(1.0, "Loaded" if result.ok else "Rejected: nothing was written")
+    return UploadResult(name, result.ok, preview, problems_frame(result.problems),
+                        [o.summary() for o in result.outcomes])
+
+
+def load_upload(upload, source: str, mapping_upload=None):
+    """An ``st.file_uploader`` upload (and optional mapping upload) through ``handle_upload``."""
+    return handle_upload(upload.name, upload.getvalue(), source,
+                         mapping_upload.name if mapping_upload is not None else None,
+                         mapping_upload.getvalue() if mapping_upload is not None else None)
+
+
+def show_upload_result(result: UploadResult) -> None:
+    """The Data page's report on one upload: the preview, then the summary or every problem as a table."""
+    if result.preview is not None and result.preview.height:
+        st.markdown(f"**Preview: the first {result.preview.height} rows of {result.file_name}, as read**")
+        st.dataframe(result.preview, width="stretch", hide_index=True)
+    if result.ok:
+        st.success("Loaded. " + " ".join(result.summary))
+    else:
+        st.error(f"{result.file_name} was rejected: {result.problems.height} problem"
+                 f"{'' if result.problems.height == 1 else 's'}, nothing was written.")
+        show_table(result.problems, "load_problems")

@@ -39,14 +39,18 @@ def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _number_text(expr: pl.Expr) -> pl.Expr:
-    """'1,234' -> '1234'; '75%' -> '75' is done by the caller for percents."""
+def _number_text(expr: pl.Expr, commas: bool = True) -> pl.Expr:
+    """'1,234' -> '1234'; '75%' -> '75' is done by the caller for percents. ``commas=False``: the column has no
+    comma in any cell (nothing to take out)."""
+    if not commas:
+        return expr
     return pl.when(expr.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")).then(expr.str.replace_all(",", "")).otherwise(expr)
 
 
-def _parse(column: Column, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, error message or null) for one column's cleaned text."""
-    quoted = pl.concat_str(pl.lit("'"), text.str.slice(0, 60), pl.lit("'"))
+def _parse(column: Column, text: pl.Expr, *, cheap: bool = False, commas: bool = True) -> tuple[pl.Expr, pl.Expr]:
+    """(typed value, error message or null) for one column's cleaned text. ``cheap`` gives the same nulls with
+    constant messages (finding the bad rows of a large file without building a message for every row)."""
+    quoted = pl.lit("'") if cheap else pl.concat_str(pl.lit("'"), text.str.slice(0, 60), pl.lit("'"))
     kind = column.kind
     if kind == "text":
         too_long = text.str.len_chars() > column.max_length
@@ -58,7 +62,7 @@ def _parse(column: Column, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         bad = text.is_not_null() & ~value.is_in(list(column.choices))
         return value, pl.when(bad).then(pl.concat_str(quoted, pl.lit(f" is not one of {', '.join(column.choices)}")))
     if kind in ("int", "float", "pct"):
-        cleaned = _number_text(text)
+        cleaned = _number_text(text, commas)
         if kind == "pct":
             cleaned = cleaned.str.strip_suffix("%").str.strip_chars()
         as_float = cleaned.cast(pl.Float64, strict=False)
@@ -101,35 +105,79 @@ def _parse(column: Column, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 def validate(frame: pl.DataFrame, source: Source, display_name: str, *, markers: list[str],
              known_schools: set[str], settings: dict[str, float], today: dt.date) -> Validated:
+    # every row is typed and checked with constant messages; the rows with a problem (few) are checked again with
+    # the messages built from their cells
+    typed = _typed(frame, source, markers=markers, settings=settings, today=today, cheap=True)
+    err_cols = [c for c in typed.columns if c.startswith("_err_")]
+    bad = typed.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in err_cols)).select(ROW)
+    problems: list[Problem] = []
+    if bad.height:
+        detailed = _typed(frame.join(bad, on=ROW, how="semi"), source, markers=markers, settings=settings,
+                          today=today, cheap=False)
+        problems = _collect(detailed, display_name, source)
+    typed = typed.drop(err_cols)
+    problems += _duplicates(typed, source, display_name)
+    new_schools, unknown = _schools(typed, source, display_name, known_schools)
+    problems += unknown
+    problems.sort(key=lambda p: (p.row or 0, source.column_names.index(p.column) if p.column in source.column_names else 99))
+    return Validated(_to_table(typed, source), new_schools, problems, _year_starts(typed, source))
+
+
+def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings: dict[str, float], today: dt.date,
+           cheap: bool) -> pl.DataFrame:
     marker_set = sorted({_norm_marker(m) for m in [*DEFAULT_MARKERS, *markers]})
     columns: dict[str, pl.Expr] = {}
     errors: list[tuple[str, pl.Expr]] = []  # (column, message expr)
     marker_texts: list[pl.Expr] = []
     band_texts: list[pl.Expr] = []  # a coded band ("< 5.0%") says more than a plain marker: it is kept first
+    # Three passes, each column's cleaned text, marker flag and parse input materialised once, so no expression is
+    # evaluated again for every use (a file of millions of rows is checked in seconds)
+    cleaned: dict[str, pl.Expr] = {}
+    present = [col.name for col in source.columns if col.name in frame.columns]
+    frame = frame.with_columns(pl.col(n).str.strip_chars() for n in present)  # trimmed once, then tested
+    numeric = [col.name for col in source.columns if col.name in present and col.kind in ("int", "float", "pct")]
+    with_comma = frame.select(pl.col(n).str.contains(",", literal=True).any() for n in numeric).row(0) if numeric else ()
+    commas = {n for n, e in zip(numeric, with_comma) if e}
     for column in source.columns:
         default = column.default
         if column.name == "threshold_pct" and default is None:
             default = str(settings["readiness_threshold_pct"])
         if column.name in frame.columns:
-            text = _blank_to_null(pl.col(column.name))
+            text = pl.when(pl.col(column.name) == "").then(None).otherwise(pl.col(column.name))  # trimmed above
             if default is not None:
                 text = text.fill_null(pl.lit(default))
         else:
             text = pl.lit(default, dtype=pl.String)
+        cleaned[f"_txt_{column.name}"] = text
+    frame = frame.with_columns(**cleaned)
+    flags: dict[str, pl.Expr] = {}
+    for column in source.columns:
         if column.markable:
-            is_marker = text.is_not_null() & (
-                text.str.replace_all(r"\s+", "").str.to_lowercase().is_in(marker_set) | text.str.contains(_BAND))
+            text = pl.col(f"_txt_{column.name}")
+            band = text.str.contains(_BAND)
+            flags[f"_band_{column.name}"] = band
+            flags[f"_mark_{column.name}"] = text.is_not_null() & (
+                text.str.replace_all(r"\s+", "").str.to_lowercase().is_in(marker_set) | band)
+    if flags:
+        frame = frame.with_columns(**flags)
+        frame = frame.with_columns(pl.when(pl.col(f"_mark_{col.name}")).then(None).otherwise(pl.col(f"_txt_{col.name}"))
+                                   .alias(f"_in_{col.name}") for col in source.columns if col.markable)
+    for column in source.columns:
+        text = pl.col(f"_txt_{column.name}")
+        if column.markable:
+            is_marker = pl.col(f"_mark_{column.name}")
             marker_texts.append(pl.when(is_marker).then(text))
-            band_texts.append(pl.when(is_marker & text.str.contains(_BAND)).then(text))
-            text = pl.when(is_marker).then(None).otherwise(text)
+            band_texts.append(pl.when(is_marker & pl.col(f"_band_{column.name}")).then(text))
+            text = pl.col(f"_in_{column.name}")  # a marker is no value
             marked = is_marker
         else:
             marked = pl.lit(False)
-        value, error = _parse(column, text)
+        value, error = _parse(column, text, cheap=cheap, commas=column.name in commas)
         if column.required:
             error = pl.when(text.is_null() & ~marked.fill_null(False)).then(pl.lit("missing value")).otherwise(error)
         if column.kind == "date":
             error = pl.when(value > pl.lit(today)).then(
+                pl.lit("'") if cheap else
                 pl.concat_str(pl.lit("'"), text, pl.lit(f"' is in the future (today is {today.isoformat()})"))
             ).otherwise(error)
         columns[column.name] = value
@@ -142,17 +190,10 @@ def validate(frame: pl.DataFrame, source: Source, display_name: str, *, markers:
         *[err.alias(f"_err_{name}") for name, err in errors],
         (pl.coalesce(*band_texts, *marker_texts) if marker_texts else pl.lit(None, dtype=pl.String)).alias("publisher_marker"),
     )
-    typed = _cross_checks(typed, source)
-    problems = _collect(typed, display_name, source)
-    typed = typed.drop([c for c in typed.columns if c.startswith("_err_")])
-    problems += _duplicates(typed, source, display_name)
-    new_schools, unknown = _schools(typed, source, display_name, known_schools)
-    problems += unknown
-    problems.sort(key=lambda p: (p.row or 0, source.column_names.index(p.column) if p.column in source.column_names else 99))
-    return Validated(_to_table(typed, source), new_schools, problems, _year_starts(typed, source))
+    return _cross_checks(typed, source, cheap=cheap)
 
 
-def _cross_checks(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
+def _cross_checks(typed: pl.DataFrame, source: Source, *, cheap: bool = False) -> pl.DataFrame:
     """Checks that look at more than one cell of a row; they add to a column's error where that cell is fine."""
     c = pl.col
 
@@ -160,6 +201,8 @@ def _cross_checks(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
         # only where the other cells it compares with are valid: a rejected cell is not compared again
         err = c(f"_err_{column}")
         valid = pl.all_horizontal(err.is_null(), *[c(f"_err_{o}").is_null() for o in others])
+        if cheap:  # the cells a message quotes are never null where its condition holds
+            message = pl.lit("!")
         return pl.when(valid & condition.fill_null(False)).then(message).otherwise(err).alias(f"_err_{column}")
 
     def s(name: str) -> pl.Expr:
@@ -203,7 +246,10 @@ def _collect(typed: pl.DataFrame, display_name: str, source: Source) -> list[Pro
 
 def _duplicates(typed: pl.DataFrame, source: Source, display_name: str) -> list[Problem]:
     key = list(source.key)
-    dupes = (typed.select(ROW, *key)
+    repeated = typed.select(key).is_duplicated()
+    if not repeated.any():
+        return []
+    dupes = (typed.filter(repeated).select(ROW, *key)
              .with_columns(pl.col(ROW).min().over(key).alias("_first"))
              .filter(pl.col(ROW) != pl.col("_first")))
     label = ", ".join(source.key)

@@ -9,7 +9,10 @@ Withheld figures arrive blank (or flagged) from the data layer; here they stay b
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import polars as pl
 
@@ -128,13 +131,18 @@ SUMMARY_LABELS = {"school_name": "School", "network": "Network", "level": "Level
 
 
 def overview(summary: pl.DataFrame, cells: pl.DataFrame, t: Thresholds, network: str = ALL,
-             level: str = ALL) -> PageView:
+             level: str = ALL, scope_label: str | None = None,
+             benchmark: pl.DataFrame | None = None) -> PageView:
+    """``scope_label`` ("your 3 schools") names a scoped user's rollups; ``benchmark`` (the whole district's All
+    Students rate by year, from ``computed.district_benchmark``) is shown beside them."""
     s = filter_schools(summary, network, level)
     if s.is_empty():
         return PageView(empty="No schools match these filters yet. Load a schools file on the Data page, "
                               "or choose another network or level.")
     v = PageView()
     where = "district" if network == ALL and level == ALL else " / ".join(x for x in (network, level) if x != ALL)
+    if scope_label:
+        where = scope_label if where == "district" else f"{scope_label}, {where}"
     trust = s["trust_index"].drop_nulls()
     cpl = s["cpl_consistency_pct"].drop_nulls()
     voted = s.filter(c("readiness_passed").is_not_null())
@@ -153,8 +161,15 @@ def overview(summary: pl.DataFrame, cells: pl.DataFrame, t: Thresholds, network:
         prior = roll.filter(c("year_start") == last["year_start"] - 1)
         delta = f"{last['pct_proficient'] - prior['pct_proficient'][0]:+.1f} pp" if prior.height else None
         latest_year = last["school_year"]
-        v.kpis.append((f"All Students proficient, {latest_year}", f"{last['pct_proficient']:.1f}%", delta))
+        label = f"All Students proficient, {scope_label + ', ' if scope_label else ''}{latest_year}"
+        v.kpis.append((label, f"{last['pct_proficient']:.1f}%", delta))
         v.extra["district_pct"] = last["pct_proficient"]
+        bench = (benchmark.filter((c("year_start") == last["year_start"]) & c("pct_proficient").is_not_null())
+                 if benchmark is not None and benchmark.height else None)
+        if bench is not None and bench.height:
+            b = bench.row(0, named=True)
+            v.kpis.append((f"District benchmark, all {b['district_schools']} schools, {latest_year}",
+                           f"{b['pct_proficient']:.1f}%", None))
     table = s.select([k for k in SUMMARY_LABELS if k in s.columns]).with_columns(
         pl.col(pl.Float64).round(1)).rename(SUMMARY_LABELS)
     v.frames["table"] = table
@@ -388,6 +403,93 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
     return v
 
 
+def team_key(school_name: str, team: str) -> str:
+    return f"{team} ({school_name})"
+
+
+def default_teams(keys: list[str]) -> tuple[str | None, str | None]:
+    """The pair compared by default: a grade 3 team against a grade 9 one where both exist, else the first two."""
+    def first(word: str) -> str | None:
+        return next((k for k in keys if k.lower().startswith(word)), None)
+    a, b = first("grade 3"), first("grade 9")
+    if a and b:
+        return a, b
+    return (keys[0] if keys else None), (keys[1] if len(keys) > 1 else None)
+
+
+def cpl_detail(months: pl.DataFrame, protocols: pl.DataFrame, days: pl.DataFrame, cadence: pl.DataFrame,
+               year: str | None, network: str = ALL, level: str = ALL, school: str = ALL,
+               team_a: str | None = None, team_b: str | None = None) -> PageView:
+    """Meetings and minutes per team per month, protocols used, a calendar of meeting days, and two chosen teams
+    side by side, for one school year."""
+    m = with_school_year(filter_schools(months, network, level, school))
+    years = options(m, "school_year")
+    if not years:
+        return PageView(empty="No meeting records for these schools yet.")
+    year = year if year in years else years[-1]
+    m = m.filter(c("school_year") == year)
+    by_school = school == ALL
+    where = "all schools" if by_school else m["school_name"][0]
+    v = PageView(extra={"year": year})
+    # 1. per team per month: each team (one school), or per school the mean over its teams (all schools)
+    unit = "school_name" if by_school else "team"
+    teams = m.group_by(unit).agg(c("team").n_unique().alias("teams"))
+    monthly = (m.group_by(unit, "month", "month_start").agg(c("meetings").sum(), c("minutes").sum())
+               .join(teams, on=unit)
+               .with_columns((c("meetings") / c("teams")).alias("meetings_per_team"),
+                             (c("minutes") / c("teams")).alias("minutes_per_team"))
+               .sort("month_start", unit)
+               .with_columns(c("month_start").dt.strftime("%b %Y").alias("month_label"),
+                             pl.format("{} mtg<br>{} min", c("meetings_per_team").round(1),
+                                       c("minutes_per_team").round(0).cast(pl.Int64)).alias("label")))
+    v.frames["monthly"] = monthly
+    noun = f"{teams.height} schools, mean per team" if by_school else f"{teams.height} teams"
+    v.titles["monthly"] = f"CPL meetings and minutes per team per month, {where}, {year} ({noun})"
+    # 2. protocols
+    p = with_school_year(filter_schools(protocols, network, level, school)).filter(c("school_year") == year)
+    prot = (p.group_by("protocol").agg(c("meetings").sum(), c("minutes").sum())
+            .with_columns((100 * c("meetings") / c("meetings").sum()).alias("share"))
+            .sort("meetings", descending=True)
+            .with_columns(pl.format("{} meetings ({}%)", c("meetings"), c("share").round(0).cast(pl.Int64))
+                          .alias("label")))
+    v.frames["protocols"] = prot
+    v.titles["protocols"] = (f"Protocols used in CPL meetings, {where}, {year} "
+                             f"({int(prot['meetings'].sum()) if prot.height else 0} meetings)")
+    # 3. calendar: meetings per day, weeks (Monday) by weekday
+    d = with_school_year(filter_schools(days, network, level, school)).filter(c("school_year") == year)
+    cal = (d.group_by("meeting_date").agg(c("meetings").sum())
+           .with_columns(c("meeting_date").dt.truncate("1w").alias("week_start"),
+                         (c("meeting_date").dt.weekday() - 1).alias("weekday"))
+           .sort("meeting_date"))
+    v.frames["calendar"] = cal
+    busiest = cal.sort("meetings", descending=True).head(1)
+    v.titles["calendar"] = (f"Calendar of CPL meetings per day, {where}, {year} "
+                            f"({int(cal['meetings'].sum()) if cal.height else 0} meetings on {cal.height} days)")
+    if busiest.height:
+        v.notes["calendar"] = (f"Busiest day: {busiest['meeting_date'][0]:%a %d %b %Y}, {busiest['meetings'][0]} "
+                               "meetings. Blank days had no meeting recorded.")
+    # 4. two chosen teams side by side
+    cad = with_school_year(filter_schools(cadence, network, level, school)).filter(c("school_year") == year)
+    keyed = cad.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+    keys = sorted(keyed["key"].to_list())
+    a0, b0 = default_teams(keys)
+    team_a = team_a if team_a in keys else a0
+    team_b = team_b if team_b in keys and team_b != team_a else (b0 if b0 != team_a else None)
+    v.extra.update(team_keys=keys, team_a=team_a, team_b=team_b)
+    chosen = [k for k in (team_a, team_b) if k]
+    mk = m.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+    pair = (mk.filter(c("key").is_in(chosen)).sort("month_start")
+            .with_columns(c("month_start").dt.strftime("%b %Y").alias("month_label"),
+                          pl.format("{}", c("meetings")).alias("label")))
+    v.frames["pair"] = pair.select("key", "team_type", "month_label", "meetings", "minutes", "label")
+    v.titles["pair"] = f"CPL minutes per month (meetings on each bar), {' against '.join(chosen)}, {year}"
+    v.frames["pair_table"] = keyed.filter(c("key").is_in(chosen)).select(
+        c("key").alias("Team"), c("team_type").str.replace_all("_", " ").alias("Type"), c("meetings").alias("Meetings"),
+        c("minutes_per_month").round(0).alias("Minutes/month"), c("attendance_rate").round(0).alias("Attendance %"),
+        c("consistency_pct").round(0).alias("Consistency %"), c("longest_gap_weeks").alias("Longest gap (weeks)"))
+    return v
+
+
 # --- 5. readiness -------------------------------------------------------------------------------------------------
 
 def _vote_label() -> pl.Expr:
@@ -442,11 +544,11 @@ def _district_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
     roll = computed.weighted_rollup(sc, ["subject", "student_group", "year_start"], t)
     return roll.with_columns(pl.lit("district").alias("school_id"), pl.lit("All schools").alias("school_name"),
                              pl.lit("All").alias("grade"),
-                             pl.when(c("withheld")).then(pl.lit("small_n")).alias("reason"))
+                             pl.when(c("withheld")).then(c("reason")).alias("reason"))
 
 
 def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str = ALL, group: str = ALL,
-           network: str = ALL, level: str = ALL) -> PageView:
+           network: str = ALL, level: str = ALL, scope_label: str | None = None) -> PageView:
     base = filter_schools(cells, network, level, school)
     subjects = options(base, "subject")
     if not subjects:
@@ -458,6 +560,8 @@ def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str 
         levels_raw = _district_cells(base, t)
         where = "all schools" if network == ALL and level == ALL else " / ".join(
             x for x in (network, level) if x != ALL)
+        if scope_label:  # a scoped user's rollup is over their schools only, and says so
+            where = scope_label if where == "all schools" else f"{scope_label}, {where}"
     else:
         levels_raw = computed.school_level_cells(base).with_columns(pl.lit("All").alias("grade"))
         where = base["school_name"][0]
@@ -522,6 +626,117 @@ def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str 
     return v
 
 
+# --- 6b. status x change grid ---------------------------------------------------------------------------------------
+
+GRID_FILE = Path(__file__).resolve().parent / "config" / "status_change_grid.toml"
+
+
+@dataclass(frozen=True)
+class GridConfig:
+    version: str
+    status_names: tuple[str, ...]
+    status_cuts: tuple[float, ...]
+    change_names: tuple[str, ...]
+    maintained_band_pp: float
+    significant_pp: float
+    performance_names: tuple[str, ...]
+    performance: tuple[tuple[int, ...], ...]  # [status][change] -> 1..5
+
+    def status_level(self, pct: float) -> int:
+        """0 (Very Low) to 4 (Very High): a level runs from its cut, inclusive, to the next."""
+        return sum(pct >= cut for cut in self.status_cuts)
+
+    def change_level(self, pp: float) -> int:
+        """0 (Declined Significantly) to 4 (Increased Significantly), symmetric around Maintained."""
+        size = 0 if abs(pp) < self.maintained_band_pp else 1 if abs(pp) < self.significant_pp else 2
+        return 2 + size if pp > 0 else 2 - size
+
+    def describe(self) -> str:
+        s, n = self.status_cuts, self.status_names
+        status = ", ".join([f"{n[0]} <{s[0]:g}%"] + [f"{n[i]} {s[i - 1]:g}-<{s[i]:g}%" for i in range(1, len(s))]
+                           + [f"{n[-1]} ≥{s[-1]:g}%"])
+        return (f"Cut points: status_change_grid.toml version {self.version}. Status (% proficient): {status}. "
+                f"Change: Maintained within ±{self.maintained_band_pp:g} pp, Significantly at ±{self.significant_pp:g} pp "
+                "or more.")
+
+
+@cache
+def load_grid(path: Path = GRID_FILE) -> GridConfig:
+    doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    cfg = GridConfig(version=str(doc["version"]), status_names=tuple(doc["status"]["names"]),
+                     status_cuts=tuple(float(x) for x in doc["status"]["cuts"]),
+                     change_names=tuple(doc["change"]["names"]),
+                     maintained_band_pp=float(doc["change"]["maintained_band_pp"]),
+                     significant_pp=float(doc["change"]["significant_pp"]),
+                     performance_names=tuple(doc["performance"]["names"]),
+                     performance=tuple(tuple(int(x) for x in row) for row in doc["performance"]["grid"]))
+    if (len(cfg.status_names), len(cfg.status_cuts), len(cfg.change_names)) != (5, 4, 5) \
+            or list(cfg.status_cuts) != sorted(cfg.status_cuts) or len(cfg.performance) != 5 \
+            or any(len(r) != 5 or not set(r) <= {1, 2, 3, 4, 5} for r in cfg.performance) \
+            or not 0 < cfg.maintained_band_pp < cfg.significant_pp:
+        raise ValueError(f"{path}: five status levels (four rising cuts), five change levels, a 5x5 grid of 1-5, "
+                         "and 0 < maintained_band_pp < significant_pp")
+    return cfg
+
+
+def status_change_grid(cells: pl.DataFrame, t: Thresholds, subject: str | None, grid: GridConfig,
+                       school: str = ALL, group: str = ALL, network: str = ALL, level: str = ALL) -> PageView:
+    """Place each school's student group (its All Students row, or one group, per the filters) in the 5x5 status x
+    change grid for the latest year with a change. Withheld groups are not placed, and are counted."""
+    base = filter_schools(cells, network, level, school)
+    subjects = options(base, "subject")
+    if not subjects:
+        return PageView(empty="No achievement results for these schools yet.")
+    subject = subject if subject in subjects else subjects[0]
+    sc = computed.school_level_cells(base.filter(c("subject") == subject)).with_columns(
+        pl.lit("All").alias("grade"), pl.lit(None, pl.String).alias("publisher_marker"))
+    gains = computed.gains_from_cells(sc)
+    if group != ALL:
+        gains = gains.filter(c("student_group") == group)
+    if gains.is_empty():
+        return PageView(empty=f"No school group has two years of {subject} results to compare yet.")
+    gains = gains.filter(c("year_start") == c("year_start").max())
+    year, prior = gains["school_year"][0], gains["prior_year"][0]
+    placed = gains.filter(c("pct_proficient").is_not_null() & c("change_pp").is_not_null())
+    left_out = gains.height - placed.height
+    placed = placed.with_columns(
+        c("pct_proficient").map_elements(grid.status_level, return_dtype=pl.Int64).alias("status_level"),
+        c("change_pp").map_elements(grid.change_level, return_dtype=pl.Int64).alias("change_level"),
+    ).with_columns(
+        pl.struct("status_level", "change_level").map_elements(
+            lambda s: grid.performance[s["status_level"]][s["change_level"]], return_dtype=pl.Int64)
+        .alias("performance"),
+        c("status_level").replace_strict(dict(enumerate(grid.status_names)), return_dtype=pl.String).alias("status"),
+        c("change_level").replace_strict(dict(enumerate(grid.change_names)), return_dtype=pl.String).alias("change"),
+    )
+    counts = {(r["status_level"], r["change_level"]): r["len"]
+              for r in placed.group_by("status_level", "change_level").len().iter_rows(named=True)}
+    rows = []
+    for si, sname in enumerate(grid.status_names):
+        for ci, cname in enumerate(grid.change_names):
+            n, perf = counts.get((si, ci), 0), grid.performance[si][ci]
+            rows.append({"status": sname, "change": cname, "status_level": si, "change_level": ci, "count": n,
+                         "performance": perf, "performance_name": grid.performance_names[perf - 1],
+                         "label": f"<b>{n}</b><br>{sname} ·<br>{cname}"})
+    v = PageView(extra={"subject": subject, "year": year, "left_out": left_out, "version": grid.version})
+    v.frames["grid"] = pl.DataFrame(rows)
+    what = "All Students at each school" if group == ALL_STUDENTS else (
+        f"{group} at each school" if group != ALL else "each student group at each school")
+    where = ("all schools" if network == ALL and level == ALL else " / ".join(x for x in (network, level) if x != ALL)) \
+        if school == ALL else base["school_name"][0]
+    v.titles["grid"] = (f"{subject} status ({year} % proficient) by change since {prior}: {what}, {where}, "
+                        f"n = {placed.height} placed")
+    v.frames["placed"] = placed.sort("performance", "school_name", "student_group").select(
+        c("school_name").alias("School"), c("student_group").alias("Student group"),
+        c("n_tested").alias("Tested"), c("pct_proficient").round(1).alias(f"% proficient {year}"),
+        c("change_pp").round(1).alias("Change (pp)"), c("status").alias("Status"), c("change").alias("Change"),
+        c("performance").alias("Performance level (1-5)"))
+    v.notes["grid"] = (f"{grid.describe()} "
+                       + (f"{left_out} withheld groups (small or coded, this year or last) are not placed."
+                          if left_out else "No group was withheld."))
+    return v
+
+
 # --- 7. culture and outcomes ----------------------------------------------------------------------------------------
 
 CULTURE_MEASURES = {"Trust index change (points)": "trust_index_change",
@@ -570,3 +785,16 @@ def import_history(log: pl.DataFrame) -> pl.DataFrame:
     return log.sort("id", descending=True).select(
         "id", "loaded_at", "user", "source", c("file_name").alias("file"), "rows_in_file", "rows_inserted",
         "rows_replaced", "rows_removed", "status")
+
+
+def last_loaded(log: pl.DataFrame) -> pl.DataFrame:
+    """One row per source: the date and file of its latest import still in force ("never" where none)."""
+    loaded = log.filter(c("status") == "loaded") if log.height else log
+    latest = (loaded.sort("id").group_by("source").last()
+              .select("source", c("loaded_at").cast(pl.String).str.slice(0, 10).alias("last loaded"),
+                      c("file_name").alias("file"), c("user").alias("by"))) if loaded.height else None
+    rows = pl.DataFrame({"source": list(SOURCES)})
+    if latest is None:
+        return rows.with_columns(pl.lit("never").alias("last loaded"), pl.lit(None, pl.String).alias("file"),
+                                 pl.lit(None, pl.String).alias("by"))
+    return rows.join(latest, on="source", how="left").with_columns(c("last loaded").fill_null("never"))

@@ -12,12 +12,14 @@ source = st.selectbox("Source", list(SOURCES), key="data_source", format_func=la
 mapping = st.file_uploader("Mapping file (optional, for files in another shape)", type=["toml"], key="data_mapping")
 
 if st.button("Validate and load", type="primary", disabled=upload is None, key="data_load"):
-    result = ui.load_upload(upload, source, mapping)
-    if result.ok:
-        st.success("Loaded. " + " ".join(o.summary() for o in result.outcomes))
-    else:
-        st.error(f"{upload.name} was rejected: {len(result.problems)} problems, nothing was written.")
-        ui.show_table(views.problems_frame(result.problems), "load_problems")
+    bar = st.progress(0.0, text="Starting")
+    result = ui.handle_upload(upload.name, upload.getvalue(), source, mapping.name if mapping else None,
+                              mapping.getvalue() if mapping else None,
+                              progress=lambda fraction, text: bar.progress(fraction, text=text))
+    ui.show_upload_result(result)
+
+st.subheader("When each source was last loaded")
+ui.show_table(views.last_loaded(ui.import_history()), "last_loaded")
 
 st.subheader("Import history")
 history = views.import_history(ui.import_history())

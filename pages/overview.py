@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import figures, ui, views
 
 ui.page_header("District overview", "Where each school stands on trust, collective professional learning, "
                "readiness and achievement in its latest year.")
 summary = ui.table("school_summary")
 network, level = ui.network_level_filters(summary)
-v = views.overview(summary, ui.table("achievement_cells"), ui.thresholds(), network, level)
+v = views.overview(summary, ui.table("achievement_cells"), ui.thresholds(), network, level,
+                   scope_label=ui.scope_label(), benchmark=ui.benchmark())
 if v.empty:
     st.info(v.empty)
     st.stop()
 
-for col, (label, value, delta) in zip(st.columns(len(v.kpis)), v.kpis):
-    col.metric(label, value, delta)
+ui.show_kpis(v.kpis)
 
 st.subheader("Schools flagged for attention")
 st.write(v.sentence)
@@ -24,9 +24,6 @@ if v.frames["attention"].height:
 st.subheader("All schools, latest year")
 ui.show_table(v.frames["table"], "school_summary")
 
-fig = charts.bar_figure(v.frames["proficiency"], "school_name", "all_students_pct_proficient",
-                        v.titles["proficiency"], text="label", y_title="% proficient (All Students)",
-                        horizontal=True, value_range=(0, 100))
-ui.show_chart(fig, v.frames["proficiency"], "overview_proficiency")
+ui.show_chart(figures.overview_proficiency(v), v.frames["proficiency"], "overview_proficiency")
 ui.footnote("Trust index: the mean facet score of all staff in the latest wave, on 0-100. "
             "CPL consistency: the share of school weeks in which a team met.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import charts, figures, ui, views
 
 ui.page_header("Readiness", "Staff votes on whether a school is ready to move to a new model. Ready is the "
                "share of votes cast; a school goes forward when it reaches its threshold.")
@@ -14,10 +14,8 @@ if v.empty:
     st.stop()
 st.write(v.sentence)
 
-ui.show_chart(charts.bullet_figure(v.frames["latest"], "school_name", "pct_ready_of_cast", "threshold_pct",
-                                   "passed", "label", v.titles["latest"]),
-              v.frames["latest"], "readiness_latest", note=v.notes.get("latest"))
-left, right = st.columns(2)
+ui.show_chart(figures.readiness_latest(v), v.frames["latest"], "readiness_latest", note=v.notes.get("latest"))
+left, right = ui.columns(2)
 with left:
     ui.show_chart(charts.bar_figure(v.frames["turnout"], "school_name", "turnout_pct", v.titles["turnout"],
                                     text="label", y_title="% of eligible staff voting", horizontal=True,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import figures, ui, views
 
 ui.page_header("School profile", "One school's trust, collective professional learning, readiness votes and "
                "achievement, year by year.")
@@ -21,26 +21,15 @@ if v.empty:
 st.subheader(v.extra["school_name"])
 st.write(v.sentence)
 
-left, right = st.columns(2)
+left, right = ui.columns(2)
 with left:
-    ui.show_chart(charts.line_figure(v.frames["trust"], "school_year", "trust_index", v.titles["trust"],
-                                     y_title="Trust index (0-100)", y_range=(0, 100)), v.frames["trust"], "school_trust")
+    ui.show_chart(figures.school_trust(v), v.frames["trust"], "school_trust")
 with right:
-    cpl = v.frames["cpl"]
-    fig = (charts.line_figure(cpl, "school_year", "consistency_pct", v.titles["cpl"], y_title="% of school weeks",
-                              y_range=(0, 105)) if cpl.height else charts.empty_figure(v.titles["cpl"]))
-    ui.show_chart(fig, cpl, "school_cpl")
-left, right = st.columns(2)
+    ui.show_chart(figures.school_cpl(v), v.frames["cpl"], "school_cpl")
+left, right = ui.columns(2)
 with left:
-    votes = v.frames["readiness"]
-    fig = (charts.bar_figure(votes, "vote", "pct_ready_of_cast", v.titles["readiness"], text="label",
-                             y_title="% ready of votes cast", x_title="Vote date", value_range=(0, 110),
-                             threshold=votes["threshold_pct"].max(), threshold_label="threshold")
-           if votes.height else charts.empty_figure(v.titles["readiness"]))
-    ui.show_chart(fig, votes, "school_readiness")
+    ui.show_chart(figures.school_readiness(v), v.frames["readiness"], "school_readiness")
 with right:
-    ui.show_chart(charts.line_figure(v.frames["proficiency"], "school_year", "pct_proficient",
-                                     v.titles["proficiency"], series="student_group", y_title="% proficient",
-                                     y_range=(0, 100), ci_low="ci_low", ci_high="ci_high"),
-                  v.frames["proficiency"], "school_proficiency", note=v.notes.get("proficiency"))
+    ui.show_chart(figures.school_proficiency(v), v.frames["proficiency"], "school_proficiency",
+                  note=v.notes.get("proficiency"))
 ui.footnote("Error bars are 95% Wilson intervals.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import charts, figures, ui, views
 
 ui.page_header("Trust", "Relational trust from the staff survey, by facet (benevolence, honesty, openness, "
                "reliability, competence). Where do we have it, where is it lacking, which facet is weakest?")
@@ -10,7 +10,7 @@ results = ui.table("trust_results")
 network, level = ui.network_level_filters(results)
 year = ui.select_filter("year", "School year", sorted(views.options(views.with_school_year(results), "school_year"),
                                                       reverse=True))
-metric = st.radio("Show", list(views.METRICS), horizontal=True, key="trust_metric")
+metric = ui.choice("Show", list(views.METRICS), key="trust_metric")
 t = ui.thresholds()
 v = views.trust(results, t, year, metric, network, level)
 if v.empty:
@@ -18,13 +18,11 @@ if v.empty:
     st.stop()
 st.write(v.sentence)
 
-ui.show_chart(charts.heatmap_figure(v.frames["heatmap"], "facet", "school_name", "value", "label",
-                                    v.titles["heatmap"], z_range=v.extra["z_range"], colorbar_title=metric),
-              v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap"))
+ui.show_chart(figures.trust_heatmap(v, metric), v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap"))
 st.subheader("Weakest facet per school")
 ui.show_table(v.frames["weakest"], "trust_weakest")
 
-left, right = st.columns(2)
+left, right = ui.columns(2)
 with left:
     ui.show_chart(charts.line_figure(v.frames["trends"], "school_year", "value", v.titles["trends"],
                                      series="facet", y_title=metric), v.frames["trends"], "trust_trends")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, loader
+from dashboard import db, demo
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -23,17 +23,23 @@ APP = str(ROOT / "dashboard" / "app.py")
 def sample_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'sample.db'}"
     engine = db.make_engine(url)
-    db.migrate(engine)
-    result = loader.load_files(engine, loader.files_in_directory(SAMPLE), user="test")
-    assert result.ok, result.problems
+    demo.ensure_demo(engine)  # the sample district (sample_data/), marked as a demo, with the demo accounts
     engine.dispose()
     return url
+
+
+def signed_in(at: AppTest, username: str = "admin") -> AppTest:
+    """Sign in as it would after the login form (NOTES.md, AppTest login); admin may open every page."""
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+    return at
 
 
 @pytest.fixture
 def app(sample_url, monkeypatch) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB_URL", sample_url)
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = signed_in(AppTest.from_file(APP, default_timeout=60))
     at.run()
     assert not at.exception
     return at
@@ -85,11 +91,16 @@ EXPECTED = {
               "District trust by facet over time", "Trust by respondent group and facet",
               "Staff survey response rate by school"],
     "cpl": ["CPL consistency: % of school weeks with a meeting, all schools, 2025-26, 24 schools",
-            "CPL minutes per month", "CPL consistency by team type"],
+            "CPL minutes per month", "CPL meetings and minutes per team per month, all schools, 2025-26",
+            "Calendar of CPL meetings per day, all schools, 2025-26", "CPL consistency by team type",
+            "Protocols used in CPL meetings, all schools, 2025-26",
+            "CPL minutes per month (meetings on each bar), Grade 3 Team"],
     "readiness": ["Latest readiness vote by school against its threshold, 24 schools",
                   "Turnout in the latest readiness vote", "Readiness over voting rounds"],
     "equity": ["ELA proficiency by student group, all schools, by year, with 95% intervals (11 groups)",
-               "Change in ELA proficiency by student group, all schools, 2024-25 to 2025-26"],
+               "Change in ELA proficiency by student group, all schools, 2024-25 to 2025-26",
+               "ELA status (2025-26 % proficient) by change since 2024-25: each student group at each school, "
+               "all schools, n = "],
     "culture": ["Trust index change (points) against All Students change in proficiency (pp), 2025-26, n = "],
     "data": [],
 }
@@ -180,3 +191,146 @@ def test_data_page_offers_templates_and_history(app):
     history = app.dataframe[0].value
     assert set(history["source"]) == {"schools", "cpl", "trust", "readiness", "achievement"}
     assert len(app.get("download_button")) >= 5
+
+
+# --- status x change grid (equity) ------------------------------------------------------------------------------
+
+def grid_cells(at: AppTest, title_start: str) -> dict[tuple[str, str], int]:
+    """{(status, change): count} read from the grid chart's printed cell text ("<b>N</b><br>Status ·<br>Change")."""
+    fig = next(spec(at, i) for i, t in enumerate(titles(at)) if t.startswith(title_start))
+    out = {}
+    for ann in fig["layout"]["annotations"]:
+        parts = ann["text"].split("<br>")
+        if len(parts) == 3 and parts[0].startswith("<b>"):
+            out[(parts[1].removesuffix(" ·"), parts[2])] = int(parts[0][3:-4])
+    return out
+
+
+def test_status_change_grid_places_each_school_all_students(app):
+    import tomllib
+    cfg = tomllib.loads((ROOT / "dashboard" / "config" / "status_change_grid.toml").read_text())
+    a = achievement().filter((pl.col("student_group") == "All Students") & (pl.col("subject") == "ELA"))
+    years = sorted(a["school_year"].unique())
+    pct = lambda y: a.filter(pl.col("school_year") == y).select(  # noqa: E731
+        "school_id", (100 * pl.col("n_proficient") / pl.col("n_tested")).alias(y))
+    both = pct(years[-1]).join(pct(years[-2]), on="school_id")
+    expected: dict[tuple[str, str], int] = {}
+    band, big = cfg["change"]["maintained_band_pp"], cfg["change"]["significant_pp"]
+    for now, before in both.select(years[-1], years[-2]).iter_rows():
+        status = cfg["status"]["names"][sum(now >= cut for cut in cfg["status"]["cuts"])]
+        d = now - before
+        size = 0 if abs(d) < band else (1 if abs(d) < big else 2)
+        change = cfg["change"]["names"][2 + size if d > 0 else 2 - size]
+        expected[(status, change)] = expected.get((status, change), 0) + 1
+    goto(app, "equity")
+    app.selectbox(key="w_subject").set_value("ELA").run()
+    app.selectbox(key="w_group").set_value("All Students").run()
+    assert not app.exception
+    got = grid_cells(app, "ELA status (")
+    assert len(got) == 25
+    assert {k: n for k, n in got.items() if n} == expected
+    title = next(t for t in titles(app) if t.startswith("ELA status ("))
+    assert f"All Students at each school, all schools, n = {both.height} placed" in title
+    captions = " ".join(c.value for c in app.caption)
+    assert f"status_change_grid.toml version {cfg['version']}" in captions
+    assert "No group was withheld." in captions
+
+
+def test_status_change_grid_leaves_withheld_groups_out(app):
+    goto(app, "equity")
+    app.selectbox(key="w_subject").set_value("ELA").run()
+    got = grid_cells(app, "ELA status (")
+    a = achievement().filter(pl.col("subject") == "ELA")
+    years = sorted(a["school_year"].unique())
+    key = ["school_id", "student_group"]
+    now = a.filter(pl.col("school_year") == years[-1]).select(*key, pl.col("n_tested").alias("n"))
+    before = a.filter(pl.col("school_year") == years[-2]).select(*key, pl.col("n_tested").alias("prior_n"))
+    pairs = now.join(before, on=key)
+    small = pairs.filter((pl.col("n") < 10) | (pl.col("prior_n") < 10)).height
+    assert small > 0
+    captions = " ".join(c.value for c in app.caption)
+    left_out = int(captions.split(" withheld groups")[0].split()[-1])
+    # at least the groups under 10 in either year are left out (plus complementary and coded ones), and the rest
+    # are placed: placed + left out = every school group with a result in both years
+    assert left_out >= small
+    assert sum(got.values()) + left_out == pairs.height
+
+
+# --- CPL -----------------------------------------------------------------------------------------------------------
+
+def test_cpl_monthly_calendar_and_protocols_match_the_meeting_log(app):
+    m = pl.read_csv(SAMPLE / "cpl_meetings.csv", try_parse_dates=True)
+    m = m.with_columns(pl.when(pl.col("meeting_date").dt.month() >= 7).then(pl.col("meeting_date").dt.year())
+                       .otherwise(pl.col("meeting_date").dt.year() - 1).alias("y"))
+    latest = m["y"].max()
+    year = f"{latest}-{(latest + 1) % 100:02d}"
+    school = m.filter(pl.col("y") == latest).sort("school_id")["school_id"][0]
+    mine = m.filter((pl.col("y") == latest) & (pl.col("school_id") == school))
+    goto(app, "cpl")
+    app.selectbox(key="w_school").set_value(school).run()
+    assert not app.exception
+    t = titles(app)
+    cal = next(x for x in t if x.startswith("Calendar of CPL meetings"))
+    assert f"{year} ({mine.height} meetings on {mine['meeting_date'].n_unique()} days)" in cal
+    # per team per month: each cell prints the team's meetings and minutes that month
+    heat = spec(app, next(i for i, x in enumerate(t) if x.startswith("CPL meetings and minutes per team per month")))
+    h = heat["data"][0]
+    cell = {(row, col): h["text"][i][j] for i, row in enumerate(h["y"]) for j, col in enumerate(h["x"])}
+    one = (mine.group_by("team", pl.col("meeting_date").dt.strftime("%b %Y").alias("month"))
+           .agg(pl.len().alias("n"), pl.col("duration_minutes").sum().alias("minutes")).sort("team", "month"))
+    for r in one.iter_rows(named=True):
+        assert cell[(r["team"], r["month"])] == f"{float(r['n'])} mtg<br>{r['minutes']} min"
+    assert len(h["y"]) == mine["team"].n_unique()
+    # protocols: meetings per protocol, blank protocols counted as "not recorded"
+    prot = spec(app, next(i for i, x in enumerate(t) if x.startswith("Protocols used")))["data"][0]
+    expected = mine.group_by(pl.col("protocol").replace("", None).fill_null("not recorded")).len()
+    assert dict(zip(prot["y"], prot["x"])) == dict(expected.iter_rows())
+    assert f"({mine.height} meetings)" in next(x for x in t if x.startswith("Protocols used"))
+
+
+def test_cpl_compares_two_chosen_teams(app):
+    goto(app, "cpl")
+    first = app.selectbox(key="cpl_team_a")
+    assert first.value.startswith("Grade 3 Team") and app.selectbox(key="cpl_team_b").value.startswith("Grade 9 Team")
+    other = next(k for k in first.options if "Cross-Grade" in k)
+    first.set_value(other).run()
+    assert not app.exception
+    pair = next(x for x in titles(app) if x.startswith("CPL minutes per month (meetings on each bar)"))
+    assert other in pair and "Grade 9 Team" in pair
+    table = next(d.value for d in app.dataframe if "Team" in d.value.columns and "School" not in d.value.columns)
+    assert set(table["Team"]) == {other, app.selectbox(key="cpl_team_b").value}
+
+
+# --- Data page uploads ---------------------------------------------------------------------------------------------
+
+BAD_ACHIEVEMENT = (b"school_id,school_year,subject,student_group,grade,n_tested,n_proficient\n"
+                   b"S001,2025-26,Math,All Students,All,100,120\n"
+                   b"NOPE,2025-26,Math,All Students,All,50,20\n")
+
+
+def test_data_page_rejects_a_bad_csv_with_every_problem_listed(app):
+    goto(app, "data")
+    app.file_uploader(key="data_upload").set_value(("bad_achievement.csv", BAD_ACHIEVEMENT, "text/csv")).run()
+    app.selectbox(key="data_source").set_value("achievement").run()
+    app.button(key="data_load").click().run()
+    assert not app.exception
+    assert any("bad_achievement.csv was rejected" in e.value and "nothing was written" in e.value for e in app.error)
+    problems = next(d.value for d in app.dataframe if "message" in d.value.columns)
+    assert set(problems["row"]) == {2, 3}  # the rows a spreadsheet shows (header is row 1)
+    assert (problems["file"] == "bad_achievement.csv").all()
+    preview = app.dataframe[0].value
+    assert list(preview["school_id"]) == ["S001", "NOPE"]
+
+
+def test_data_page_loads_a_good_csv_and_shows_the_summary(app):
+    goto(app, "data")
+    data = (SAMPLE / "schools.csv").read_bytes()
+    rows = pl.read_csv(SAMPLE / "schools.csv").height
+    app.file_uploader(key="data_upload").set_value(("schools.csv", data, "text/csv")).run()
+    app.selectbox(key="data_source").set_value("schools").run()
+    app.button(key="data_load").click().run()
+    assert not app.exception and not app.error
+    assert any(f"schools.csv: schools, {rows} rows" in s.value for s in app.success)
+    last = next(d.value for d in app.dataframe if "last loaded" in d.value.columns)
+    assert set(last["source"]) == {"schools", "cpl", "trust", "readiness", "achievement"}
+    assert (last["last loaded"] != "never").all()

@@ -16,6 +16,9 @@ SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
 SCHEMAS = {
     "achievement_cells": computed.CELLS_SCHEMA,
     "cpl_team_year": computed.CPL_SCHEMA,
+    "cpl_team_month": computed.CPL_MONTH_SCHEMA,
+    "cpl_protocols": computed.CPL_PROTOCOL_SCHEMA,
+    "cpl_meeting_days": computed.CPL_DAY_SCHEMA,
     "readiness_votes": computed.READINESS_SCHEMA,
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.TRUST_SCHEMA,

@@ -42,9 +42,9 @@ def test_privacy_thresholds_can_be_raised_never_lowered(engine):
 def test_init_upgrades_then_is_a_no_op(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert main(["init", "--db", url]) == 0
-    assert "schema upgraded none -> 0002" in capsys.readouterr().out
+    assert "schema upgraded none -> 0003" in capsys.readouterr().out
     assert main(["init", "--db", url]) == 0
-    assert "schema already at 0002" in capsys.readouterr().out
+    assert "schema already at 0003" in capsys.readouterr().out
 
 
 def test_commands_on_an_uninitialised_database_say_to_run_init(tmp_path, capsys):

@@ -108,3 +108,35 @@ def test_culture_states_n_and_association_not_cause():
 
 def test_template_is_the_canonical_header():
     assert views.template_csv("schools") == b"school_id,school_name,level,network,enrollment\n"
+
+
+def test_grid_config_is_versioned_and_its_band_is_the_setting():
+    from dashboard.settings import SETTINGS
+    g = views.load_grid()
+    assert g.version and len(g.status_names) == 5 and len(g.change_names) == 5
+    assert g.maintained_band_pp == SETTINGS["maintained_band_pp"].default
+    # edges: a level starts at its cut; +-band is no longer Maintained; +-significant is Significantly
+    assert [g.status_level(x) for x in (24.9, 25.0, 39.9, 40.0, 70.0)] == [0, 1, 1, 2, 4]
+    band, big = g.maintained_band_pp, g.significant_pp
+    assert [g.change_level(x) for x in (-big, -band, -band + 0.01, 0, band - 0.01, band, big)] == [0, 1, 2, 2, 2, 3, 4]
+
+
+def test_status_change_grid_places_groups_and_leaves_withheld_ones_out():
+    g = views.load_grid()
+    c = cells([("S1", "N", 2024, "All Students", 100, 50), ("S1", "N", 2025, "All Students", 100, 58),
+               ("S2", "N", 2024, "All Students", 100, 30), ("S2", "N", 2025, "All Students", 100, 29),
+               ("S2", "N", 2024, "Tiny", 12, 6), ("S2", "N", 2025, "Tiny", 8, 4)])
+    v = views.status_change_grid(c, T, "ELA", g)
+    placed = {(r["School"], r["Student group"]): (r["Status"], r["Change"], r["Performance level (1-5)"])
+              for r in v.frames["placed"].iter_rows(named=True)}
+    # S1: 58% (High: 55-<70), +8 pp (Increased Significantly: >= 5); S2: 29% (Low), -1 pp (Maintained)
+    assert placed == {("School S1", "All Students"): ("High", "Increased Significantly", g.performance[3][4]),
+                      ("School S2", "All Students"): ("Low", "Maintained", g.performance[1][2])}
+    grid = v.frames["grid"]
+    assert grid.height == 25 and grid["count"].sum() == 2
+    assert v.extra["left_out"] == 1 and "1 withheld groups" in v.notes["grid"]
+    assert f"version {g.version}" in v.notes["grid"]
+    assert "n = 2 placed" in v.titles["grid"] and "2025-26" in v.titles["grid"]
+    only = views.status_change_grid(c, T, "ELA", g, group="All Students", school="S2")
+    assert only.frames["grid"]["count"].sum() == 1 and only.extra["left_out"] == 0
+    assert "All Students at each school, School S2" in only.titles["grid"]

@@ -1,0 +1,361 @@
+"""The dashboard's performance benchmark: generate a district, load it, time every page, on SQLite and PostgreSQL.
+
+    python benchmarks/run.py --schools 2000 --years 10 --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+One run measures, for each database:
+- load throughput: rows per second per source, each canonical file loaded through the loader (read, validate,
+  write, summaries refreshed, commit) on its own, in dependency order, into a fresh database;
+- for every page, the first (cold: empty caches, a fresh AppTest session) and a repeated (warm: the same session
+  and filters, run again; the median of three) run of its script under Streamlit's AppTest, through the real
+  entrypoint ``dashboard/app.py`` signed in as a superintendent, beside a blank page measured the same way;
+- the peak memory (max RSS) of the process that ran the pages (a child process of its own per database).
+
+``--pg-url`` names a PostgreSQL server database to connect through: the benchmark creates a database of its own
+there and drops it at the end. It writes a JSON file (``--out``, default ``benchmarks/results/latest.json``) and
+prints a table. No assertions: the figures are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+BLANK = ROOT / "benchmarks" / "blank_page.py"
+DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
+WARM_REPEATS = 3
+BENCH_USER = "bench_supt"  # a superintendent: every view page, every school
+BENCH_ADMIN = "bench_admin"  # the pages only an admin opens (data, accounts)
+COOKIE_KEY = "benchmark-cookie-key-" + "x" * 32
+
+
+# --------------------------------------------------------------------------------------------------- loading
+def _create_pg_database(base_url: str) -> str:
+    import sqlalchemy as sa
+
+    base = sa.make_url(base_url)
+    name = f"dd_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(base_url: str, url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.make_url(url).database
+    admin = sa.create_engine(sa.make_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def load_database(url: str, sample_dir: Path) -> dict:
+    """Migrate a fresh database and load the sample file by file; returns per-source rows, seconds, rows/s."""
+    from dashboard import db, loader
+    from dashboard.sources import LOAD_ORDER, SOURCES
+
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    results = {}
+    for source in LOAD_ORDER:
+        path = sample_dir / SOURCES[source].file_name
+        if not path.exists():
+            continue
+        start = time.perf_counter()
+        result = loader.load_files(engine, [loader.FileToLoad(path, source)], user="benchmark")
+        seconds = time.perf_counter() - start
+        if not result.ok:
+            raise SystemExit(f"{path}: the sample did not load: {result.problems[:3]}")
+        rows = result.outcomes[0].rows_in_file
+        results[source] = {"rows": rows, "seconds": round(seconds, 3), "rows_per_second": round(rows / seconds)}
+        print(f"  loaded {source}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)", flush=True)
+    engine.dispose()
+    return results
+
+
+def _ensure_bench_users(url: str) -> None:
+    try:
+        from dashboard import accounts
+    except ImportError:  # no accounts yet: the app has no login
+        return
+    from dashboard import db
+
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        existing = {u for u in (BENCH_USER, BENCH_ADMIN) if accounts.get(conn, u) is not None}
+    for user, role in ((BENCH_USER, "superintendent"), (BENCH_ADMIN, "admin")):
+        if user not in existing:
+            accounts.add(engine, user, role, secrets.token_urlsafe(16))
+    engine.dispose()
+
+
+def _user_for(page: str | None) -> tuple[str, str]:
+    try:
+        from dashboard import access
+    except ImportError:
+        return BENCH_USER, "superintendent"
+    if page is None or access.may_open("superintendent", page):
+        return BENCH_USER, "superintendent"
+    return BENCH_ADMIN, "admin"
+
+
+# --------------------------------------------------------------------------------------------------- pages
+def _pages() -> list[str]:
+    try:
+        from dashboard import access
+
+        names = list(access.PAGE_ROLES)
+    except ImportError:
+        names = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    return [n for n in names if (ROOT / "pages" / f"{n}.py").exists()]
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app_test(script: Path, page: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=600)
+    # signed in as a superintendent (every view page, every school; an admin for the admin-only pages), as a real
+    # session is after the login form
+    user, role = _user_for(page)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user
+    at.session_state["name"] = user
+    at.session_state["roles"] = [role]
+    return at
+
+
+def _timed_run(at) -> float:
+    start = time.perf_counter()
+    at.run()
+    return time.perf_counter() - start
+
+
+def _problems(at) -> list[str]:
+    return [str(e.value)[:300] for e in at.exception] + [str(e.value)[:300] for e in at.error]
+
+
+def measure(script: Path, page: str | None) -> dict:
+    """Cold and warm run times of one page (or of ``script`` alone when page is None)."""
+    _clear_caches()
+    at = _app_test(script, page)
+    if page is not None:
+        at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    cold = _timed_run(at)
+    problems = _problems(at)
+    warm = [_timed_run(at) for _ in range(WARM_REPEATS)]
+    problems += [p for p in _problems(at) if p not in problems]
+    return {"cold_s": round(cold, 4), "warm_s": round(statistics.median(warm), 4),
+            "warm_runs_s": [round(w, 4) for w in warm], "problems": problems}
+
+
+def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
+    """Runs in the child process: every page and the blank page against ``url``; peak memory at the end."""
+    os.environ["DASHBOARD_DB_URL"] = url
+    os.environ.setdefault("DASHBOARD_COOKIE_KEY", COOKIE_KEY)
+    _ensure_bench_users(url)
+    import logging
+
+    import streamlit  # noqa: F401  (its loggers exist from here on)
+
+    for name in list(logging.root.manager.loggerDict):  # AppTest outside a server warns on every cache clear
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    # the modules every page imports, imported once before timing (a server process has them loaded)
+    import dashboard.charts  # noqa: F401
+    import dashboard.ui  # noqa: F401
+    import dashboard.views  # noqa: F401
+
+    measure(BLANK, None)  # Streamlit's own first-run costs, paid once before anything is timed
+    blank = measure(BLANK, None)
+    pages = {}
+    for page in _pages():
+        pages[page] = measure(APP, page)
+        p = pages[page]
+        print(f"    {page}: cold {p['cold_s']:.3f} s, warm {p['warm_s'] * 1000:.1f} ms"
+              + (f"  PROBLEMS: {p['problems'][:1]}" if p["problems"] else ""), flush=True)
+    blank_again = measure(BLANK, None)
+    slowest = max(pages, key=lambda n: pages[n]["cold_s"]) if pages else None
+    profile = None
+    if slowest and profile_dir is not None:
+        profile = _profile_cold(slowest, profile_dir)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"blank": blank, "blank_after": blank_again, "pages": pages, "peak_rss_mb": round(peak_kb / 1024, 1),
+            "slowest_cold_page": slowest, "profile": profile}
+
+
+def _profile_cold(page: str, profile_dir: Path) -> dict:
+    """A cProfile of the slowest page's cold run: the top functions by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    _clear_caches()
+    at = _app_test(APP, page)
+    at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    at.run()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(40)  # the top of the whole run (Streamlit, polars, the database driver, plotly)
+    stats.print_stats(str(ROOT), 30)  # and this checkout's own functions
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    path = profile_dir / f"profile_{page}.txt"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return {"page": page, "file": str(path), "top": out.getvalue().splitlines()[:60]}
+
+
+def _pages_in_child(url: str, profile_dir: Path | None) -> dict:
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--pages-only", url, "--child-out", str(out)]
+    if profile_dir is not None:
+        cmd += ["--profile-dir", str(profile_dir)]
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    try:
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------------- report
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
+            "platform": platform.platform(), "load_average_at_start": list(os.getloadavg())}
+
+
+def table(result: dict) -> str:
+    lines = []
+    dbs = result["databases"]
+    lines.append(f"District: {result['schools']} schools x {result['years']} years; "
+                 f"machine: {result['machine']['cores']} cores, {result['machine']['cpu']}")
+    lines.append("")
+    lines.append("Load throughput (rows/s; rows; seconds)")
+    lines.append("| source | " + " | ".join(dbs) + " |")
+    lines.append("|---|" + "---|" * len(dbs))
+    sources = list(next(iter(dbs.values()))["load"]) if dbs else []
+    for s in sources:
+        cells = []
+        for d in dbs.values():
+            x = d["load"].get(s)
+            cells.append(f"{x['rows_per_second']:,} ({x['rows']:,} rows, {x['seconds']:.1f} s)" if x else "")
+        lines.append(f"| {s} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Pages under AppTest: cold (empty caches) and warm (rerun, same filters); warm / blank warm")
+    header = "| page | " + " | ".join(f"{n} cold s | {n} warm ms | {n} warm/blank" for n in dbs) + " |"
+    lines.append(header)
+    lines.append("|---|" + "---|---|---|" * len(dbs))
+    pages = list(next(iter(dbs.values()))["pages"]["pages"]) if dbs else []
+    for page in ["(blank)", *pages]:
+        cells = []
+        for d in dbs.values():
+            blank_warm = d["pages"]["blank"]["warm_s"]
+            x = d["pages"]["blank"] if page == "(blank)" else d["pages"]["pages"][page]
+            ratio = x["warm_s"] / blank_warm if blank_warm else float("nan")
+            flag = " !" if x.get("problems") else ""
+            cells.append(f"{x['cold_s']:.3f}{flag} | {x['warm_s'] * 1000:.1f} | {ratio:.1f}x")
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Peak memory of the page process: " + ", ".join(
+        f"{n} {d['pages']['peak_rss_mb']:.0f} MB" for n, d in dbs.items()))
+    if "postgresql" in dbs and "sqlite" in dbs:
+        ratios = []
+        for page in pages:
+            s, p = dbs["sqlite"]["pages"]["pages"][page], dbs["postgresql"]["pages"]["pages"][page]
+            ratios.append(f"{page} {p['cold_s'] / s['cold_s']:.2f}/{p['warm_s'] / s['warm_s']:.2f}")
+        lines.append("PostgreSQL / SQLite (cold/warm): " + ", ".join(ratios))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--schools", type=int, default=2000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--pg-url", default=os.environ.get("DASHBOARD_TEST_PG_URL"),
+                        help="a PostgreSQL URL whose server the benchmark may create a database on "
+                             "(default: $DASHBOARD_TEST_PG_URL; none: SQLite only)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--no-profile", action="store_true", help="skip the profile of the slowest page")
+    parser.add_argument("--pages-only", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.pages_only:  # the child process that runs the pages
+        result = measure_pages(args.pages_only, args.profile_dir)
+        args.child_out.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    from dashboard.sample import write_sample
+
+    result = {"schools": args.schools, "years": args.years, "seed": args.seed, "machine": machine(),
+              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "databases": {}}
+    with tempfile.TemporaryDirectory(prefix="dd_bench_") as tmp:
+        tmp = Path(tmp)
+        start = time.perf_counter()
+        counts = write_sample(tmp / "sample", schools=args.schools, years=args.years, seed=args.seed)
+        result["sample"] = {"rows": counts, "seconds": round(time.perf_counter() - start, 2)}
+        print(f"sample: {counts} in {result['sample']['seconds']} s", flush=True)
+        targets = [("sqlite", f"sqlite:///{tmp / 'bench.db'}")]
+        pg_created = None
+        if args.pg_url:
+            pg_created = _create_pg_database(args.pg_url)
+            targets.append(("postgresql", pg_created))
+        profile_dir = None if args.no_profile else args.out.parent
+        try:
+            for name, url in targets:
+                print(f"{name}:", flush=True)
+                entry = {"load": load_database(url, tmp / "sample")}
+                entry["pages"] = _pages_in_child(url, profile_dir if name == "sqlite" else None)
+                result["databases"][name] = entry
+        finally:
+            if pg_created:
+                _drop_pg_database(args.pg_url, pg_created)
+    result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    result["table"] = table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print()
+    print(result["table"])
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Fast row insertion for the loader: a polars frame into a table, inside the caller's transaction.
+
+- PostgreSQL (psycopg 3): ``COPY table (columns) FROM STDIN (FORMAT csv)`` on the connection's own driver
+  connection, fed with CSV that polars writes in one pass (nulls as unquoted empty cells, empty strings as ``""``),
+  so nothing is converted row by row in Python.
+- SQLite and anything else: one ``executemany`` of plain tuples (no dictionaries, no per-row SQLAlchemy binding),
+  dates handed over as the ISO text SQLAlchemy stores for ``Date``.
+
+Both write through the caller's ``Connection``, so the rows belong to its transaction and a failure later in the
+load rolls them back with everything else.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import sqlalchemy as sa
+
+CHUNK = 100_000  # rows per executemany call or COPY write: bounds the memory of the Python-side copy
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    """Insert every row of ``frame`` (its columns are a subset of ``table``'s, by name) into ``table``."""
+    if frame.is_empty():
+        return
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        _copy_postgresql(conn, table, frame)
+    else:
+        _executemany(conn, table, frame)
+
+
+def _quoted(conn: sa.Connection, table: sa.Table, columns: list[str]) -> tuple[str, str]:
+    prep = conn.dialect.identifier_preparer
+    return prep.format_table(table), ", ".join(prep.quote(c) for c in columns)
+
+
+def _copy_postgresql(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    name, columns = _quoted(conn, table, frame.columns)
+    driver = conn.connection.driver_connection  # the psycopg connection, in the same transaction
+    with driver.cursor() as cursor:
+        with cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            for start in range(0, frame.height, CHUNK):
+                buffer = io.BytesIO()
+                frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
+                copy.write(buffer.getvalue())
+
+
+def _executemany(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    name, columns = _quoted(conn, table, frame.columns)
+    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in frame.columns)
+    if conn.dialect.paramstyle not in ("qmark", "format"):
+        # another driver: SQLAlchemy's own executemany of plain dictionaries, chunked
+        for start in range(0, frame.height, CHUNK):
+            conn.execute(table.insert(), frame.slice(start, CHUNK).to_dicts())
+        return
+    # SQLAlchemy stores Date as ISO text on SQLite, and datetimes likewise: hand them over as that text
+    typed = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for start in range(0, typed.height, CHUNK):
+            chunk = typed.slice(start, CHUNK)
+            # column by column to Python, then zipped: cheaper than building each row tuple from the frame
+            cursor.executemany(sql, zip(*(chunk[c].to_list() for c in chunk.columns)))
+    finally:
+        cursor.close()
+
+
+def append_new(conn: sa.Connection, target: sa.Table, frame: pl.DataFrame, import_id: int,
+               year_starts: list[int]) -> bool:
+    """Insert the file's rows straight into ``target`` when no stored row can share a key with them, and say so.
+
+    Every source with a ``year_start`` column has its school year in its natural key (directly, or through the date
+    the year is derived from), so when the table holds no row of the file's school years every row of the file is
+    new: nothing to replace, nothing to keep in history, nothing to remove with ``--replace-years``. That is the
+    usual load (a new year's release, a first load) and skips the staging table and its upsert. Returns False, and
+    writes nothing, when the staging path is needed.
+    """
+    if "year_start" not in target.c or "year_start" not in frame.columns or not year_starts:
+        return False
+    stored = conn.execute(sa.select(sa.exists().where(target.c.year_start.in_(year_starts)))).scalar()
+    if stored:
+        return False
+    insert_rows(conn, target, frame.with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id")))
+    return True

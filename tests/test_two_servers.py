@@ -1,0 +1,179 @@
+"""Past one machine: two Streamlit servers on one PostgreSQL database, as behind a load balancer. A load made by
+another process (the CLI, as an administrator would run it, or a third app process) is seen through the page of
+both running servers at once, without a restart: the app keeps nothing in process memory that another process
+would need (caches are keyed by the data version stored in the database).
+
+Needs DASHBOARD_TEST_PG_URL, Debian's chromium (/usr/bin/chromium) and the playwright Python client.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard import accounts, db
+from dashboard.sample import write_sample
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync"]
+COOKIE_KEY = "two-servers-cookie-key-" + "z" * 40
+USER, PASSWORD = "supt2", "two-servers-" + "p" * 12
+NEW_SCHOOL = "Quillfeather Two Server Academy"  # the seventh school (the table is a canvas: counted, not read)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    base = os.environ.get("DASHBOARD_TEST_PG_URL")
+    if not base:
+        pytest.skip("set DASHBOARD_TEST_PG_URL to run two servers on one PostgreSQL database")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    pytest.importorskip("playwright.sync_api")
+    base_url = sa.make_url(base)
+    name = f"dd_two_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def district(pg_url, tmp_path_factory):
+    """A small district loaded into the shared database, and a superintendent account."""
+    sample = tmp_path_factory.mktemp("two_servers_sample")
+    write_sample(sample, schools=6, years=2)
+    env = _env(pg_url)
+    for command in (["init"], ["load", str(sample)]):
+        done = subprocess.run([sys.executable, "-m", "dashboard", *command, "--db", pg_url], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    engine = db.make_engine(pg_url)
+    accounts.add(engine, USER, "superintendent", PASSWORD)
+    engine.dispose()
+    return sample
+
+
+def _env(url: str) -> dict[str, str]:
+    return {**os.environ, "DASHBOARD_DB_URL": url, "DASHBOARD_COOKIE_KEY": COOKIE_KEY}
+
+
+@pytest.fixture(scope="module")
+def servers(pg_url, district, tmp_path_factory):
+    """Two app processes, each on its own port, both on the one database."""
+    procs, bases = [], []
+    logs = tmp_path_factory.mktemp("two_servers_logs")
+    try:
+        for i in range(2):
+            port = _free_port()
+            out = (logs / f"server{i}.log").open("wb")
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless",
+                 "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=_env(pg_url), stdout=out, stderr=subprocess.STDOUT))
+            bases.append(f"http://127.0.0.1:{port}")
+        for i, base in enumerate(bases):
+            deadline = time.time() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if procs[i].poll() is not None or time.time() > deadline:
+                    pytest.fail(f"server {i} did not start:\n"
+                                + (logs / f"server{i}.log").read_text(errors="replace")[-3000:])
+                time.sleep(0.3)
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60000)
+    page.wait_for_timeout(500)
+
+
+def _overview_text(page, base: str, pattern: str) -> str:
+    """Open the overview and wait until its text matches ``pattern`` (or 90 s pass); returns the text."""
+    page.goto(f"{base}/overview", wait_until="domcontentloaded")
+    page.get_by_text("District overview").first.wait_for(timeout=60000)
+    deadline = time.time() + 90
+    while True:
+        text = page.locator('[data-testid="stApp"]').inner_text()
+        if re.search(pattern, text) or time.time() > deadline:
+            return text
+        page.wait_for_timeout(500)
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(f"{base}/overview", wait_until="domcontentloaded")
+    page.get_by_label("Username").wait_for(timeout=60000)
+    page.get_by_label("Username").fill(USER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("District overview").first.wait_for(timeout=60000)
+    _settle(page)
+
+
+def test_a_load_is_seen_through_both_servers_without_a_restart(servers, pg_url, district, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            pages = []
+            for base in servers:  # one session on each server (a sticky session each, as behind a balancer)
+                page = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
+                _log_in(page, base)
+                text = _overview_text(page, base, r"\b6 schools\b")
+                assert re.search(r"\b6 schools\b", text), text[-500:]  # the overview's sentence counts the schools
+                pages.append(page)
+
+            # a new school (and a new year of its achievement) loaded by another process, as an administrator does
+            schools = (district / "schools.csv").read_text(encoding="utf-8").rstrip("\n")
+            new = tmp_path / "schools.csv"
+            new.write_text(schools + f"\nS9901,{NEW_SCHOOL},high,,450\n", encoding="utf-8")
+            done = subprocess.run([sys.executable, "-m", "dashboard", "load", str(new), "--db", pg_url],
+                                  cwd=ROOT, env=_env(pg_url), capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+
+            # both servers, both already warm (their caches filled before the load), show it on the next view
+            for page, base in zip(pages, servers):
+                text = _overview_text(page, base, r"\b7 schools\b")
+                assert re.search(r"\b7 schools\b", text), (base, text[-500:])
+        finally:
+            browser.close()
