@@ -79,7 +79,8 @@ async def render(page, title: str, timeout_s: float) -> None:
 
 
 async def log_in(page, args) -> None:
-    await page.wait_for_selector("h1, button:has-text('Log in')", timeout=args.timeout * 1000)
+    # the login form (its page has a title of its own), or the sidebar of a session signed in already
+    await page.wait_for_selector("button:has-text('Log in'), [data-testid='stSidebarNav']", timeout=args.timeout * 1000)
     login = page.get_by_role("button", name="Log in")
     if await login.count():
         await page.get_by_role("textbox", name="Username").fill(args.username)

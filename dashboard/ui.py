@@ -409,6 +409,35 @@ def _preview(path, display_name: str, mapping_path) -> pl.DataFrame | None:
     return frame.rename({**names, **({row: "row"} if row else {})})
 
 
+def undo_import(import_id: int) -> tuple[bool, str]:
+    """Undo one import for an admin: (done, what happened or why it was refused), recorded in the audit log."""
+    from dashboard import imports
+
+    caller = access.current()
+    if not caller.may_open("data"):  # undo is an admin's; fail closed whatever the page showed
+        raise PermissionError("only an admin may undo an import")
+    try:
+        message = imports.undo(get_engine(), import_id, user=caller.username)
+    except imports.UndoRefused as refused:
+        return False, str(refused)
+    audit.record(get_engine(), caller.username, "undo", f"import {import_id}")
+    return True, message
+
+
+def undo_controls(history: pl.DataFrame) -> None:
+    """Pick a loaded import and undo it; the result, or the reason it was refused, in a sentence."""
+    loaded = history.filter(pl.col("status") == "loaded") if history.height else history
+    if loaded.is_empty():
+        return
+    labels = {row["id"]: f"{row['id']}: {row['file_name']} ({row['source']}, {str(row['loaded_at'])[:16]})"
+              for row in loaded.sort("id", descending=True).iter_rows(named=True)}
+    chosen = st.selectbox("Import to undo", list(labels), format_func=labels.get, key="undo_import_id")
+    if st.button("Undo this import", key="undo_import", help="Restores exactly what the database held before it; "
+                 "refused when a later import changed what it wrote"):
+        done, message = undo_import(int(chosen))
+        (st.success if done else st.error)(message)
+
+
 def handle_upload(file_name: str, data: bytes, source: str, mapping_name: str | None = None,
                   mapping_bytes: bytes | None = None, progress=None) -> UploadResult:
     """Check, preview, validate and load one uploaded file (and optional mapping) under the upload's own name.

@@ -25,6 +25,7 @@ st.subheader("Import history")
 history = views.import_history(ui.import_history())
 if history.height:
     ui.show_table(history, "import_history")
+    ui.undo_controls(ui.import_history())
 else:
     st.info("No files have been loaded yet.")
 
