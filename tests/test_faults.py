@@ -17,8 +17,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +26,7 @@ import sqlalchemy as sa
 from dashboard import db, imports
 from dashboard.schema import cpl_meeting, import_log
 from dashboard.loader import FileToLoad, load_files
+from live_app import running_app
 from reliability_helpers import ROOT, SAMPLE, content, database_url, migrated_with_sample
 
 SCHOOLS = [f"S{i:03d}" for i in range(1, 25)]  # the sample district's schools
@@ -259,33 +258,10 @@ class PrivateCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
 
-@contextmanager
-def streamlit_app(url: str, port: int):
-    env = dict(os.environ, DASHBOARD_DB_URL=url, DASHBOARD_DEMO="1",
-               DASHBOARD_COOKIE_KEY="faults-test-cookie-key-" + "z" * 40)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("the Streamlit app did not start")
-            time.sleep(0.5)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def streamlit_app(url: str):
+    """The app on ``url`` in demo mode (yields its base URL)."""
+    return running_app(url, env={"DASHBOARD_DEMO": "1",
+                                 "DASHBOARD_COOKIE_KEY": "faults-test-cookie-key-" + "z" * 40}, startup_seconds=60)
 
 
 PAGE, TITLE = "readiness", "Readiness"  # a light page: the test is about the database, not rendering
@@ -332,11 +308,10 @@ def test_the_app_says_so_when_postgresql_is_down_and_recovers_without_a_restart(
             db.set_meta(conn, demo.DEMO_KEY, "1")
         demo.ensure_demo_accounts(engine)
         engine.dispose()
-        port = free_port(8650)
-        with streamlit_app(url, port), sync_playwright() as p:
+        with streamlit_app(url) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/{PAGE}")
+            page.goto(f"{base}/{PAGE}")
             _shows_data(page)
 
             cluster.stop()

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard import accounts, db
 from dashboard.sample import write_sample
+from live_app import AppDidNotStart, running_app
+from reliability_helpers import private_pg_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -35,12 +34,6 @@ USER, PASSWORD = "supt2", "two-servers-" + "p" * 12
 NEW_SCHOOL = "Quillfeather Two Server Academy"  # the seventh school (the table is a canvas: counted, not read)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def pg_url():
     base = os.environ.get("DASHBOARD_TEST_PG_URL")
@@ -49,17 +42,8 @@ def pg_url():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing")
     pytest.importorskip("playwright.sync_api")
-    base_url = sa.make_url(base)
-    name = f"dd_two_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with private_pg_database("two") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -85,40 +69,14 @@ def _env(url: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def servers(pg_url, district, tmp_path_factory):
     """Two app processes, each on its own port, both on the one database."""
-    procs, bases = [], []
     logs = tmp_path_factory.mktemp("two_servers_logs")
+    env = {"DASHBOARD_COOKIE_KEY": COOKIE_KEY}
     try:
-        for i in range(2):
-            port = _free_port()
-            out = (logs / f"server{i}.log").open("wb")
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless",
-                 "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                 "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, env=_env(pg_url), stdout=out, stderr=subprocess.STDOUT))
-            bases.append(f"http://127.0.0.1:{port}")
-        for i, base in enumerate(bases):
-            deadline = time.time() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if procs[i].poll() is not None or time.time() > deadline:
-                    pytest.fail(f"server {i} did not start:\n"
-                                + (logs / f"server{i}.log").read_text(errors="replace")[-3000:])
-                time.sleep(0.3)
-        yield bases
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        with ExitStack() as stack:
+            yield [stack.enter_context(running_app(pg_url, env=env, log=logs / f"server{i}.log"))
+                   for i in range(2)]
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 def _settle(page) -> None:

@@ -1,0 +1,63 @@
+"""Running the real app for browser and multi-process tests: a free port, and a Streamlit server on it that is
+healthy before the test goes on and stopped after."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppDidNotStart(RuntimeError):
+    """The server exited or did not answer its health check in time; the message holds the end of its log."""
+
+
+@contextmanager
+def running_app(url: str, *, env: dict[str, str] | None = None, log: Path | None = None,
+                startup_seconds: float = 90) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on the database at ``url``; yields its base URL once /_stcore/health
+    answers, and stops it afterwards."""
+    port = free_port()
+    environment = {**os.environ, "DASHBOARD_DB_URL": url, **(env or {})}
+    out = log.open("wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + startup_seconds
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                tail = log.read_text(errors="replace")[-3000:] if log else "(no log kept)"
+                raise AppDidNotStart(f"the app did not start on port {port}:\n{tail}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
