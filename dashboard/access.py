@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from dashboard import accounts
 
 # page url_path -> the roles that may open it
-VIEW_PAGES = ("overview", "school", "trust", "cpl", "readiness", "equity", "culture")
+VIEW_PAGES = ("overview", "school", "trust", "cpl", "readiness", "equity", "culture", "board_pack")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     **{p: ("superintendent", "coach", "principal", "board", "admin") for p in VIEW_PAGES},
     "data": ("admin",),

@@ -45,7 +45,7 @@ def _pages(*items: tuple[str, str]) -> list:
 
 
 sections = {
-    "District": [home, *_pages(("overview", "Overview"), ("school", "School profile"))],
+    "District": [home, *_pages(("overview", "Overview"), ("school", "School profile"), ("board_pack", "Board pack"))],
     "Strands": _pages(("trust", "Trust"), ("cpl", "Collective professional learning"),
                       ("readiness", "Readiness"), ("equity", "Equity and achievement"),
                       ("culture", "Culture and outcomes")),

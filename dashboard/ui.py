@@ -409,6 +409,28 @@ def _preview(path, display_name: str, mapping_path) -> pl.DataFrame | None:
     return frame.rename({**names, **({row: "row"} if row else {})})
 
 
+def build_board_pack(year: str, school_id: str | None) -> dict[str, tuple[str, bytes]]:
+    """The board pack for the caller's scope: {kind: (file name, bytes)} for the PPTX, the PDF and a ZIP of the
+    PNGs; recorded in the audit log as a download."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from dashboard import board_pack
+
+    with tempfile.TemporaryDirectory() as tmp:
+        written = board_pack.build(get_engine(), Path(tmp), year, school_id=school_id, school_ids=_ids(current_scope()))
+        files = {kind: (paths[0].name, paths[0].read_bytes()) for kind, paths in written.items() if kind != "png"}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for png in written["png"]:
+                archive.write(png, png.name)
+        files["png"] = (files["pptx"][0].replace(".pptx", "_charts.zip"), buffer.getvalue())
+    audit_download(f"board pack {school_id or 'district'} {year}")
+    return files
+
+
 def undo_import(import_id: int) -> tuple[bool, str]:
     """Undo one import for an admin: (done, what happened or why it was refused), recorded in the audit log."""
     from dashboard import imports

@@ -1,0 +1,28 @@
+"""Board pack: the district's (or one school's) charts for a school year as a PPTX, a PDF and PNGs."""
+
+import streamlit as st
+
+from dashboard import ui, views
+from dashboard.board_pack import BoardPackError
+
+ui.page_header("Board pack", "Every chart for a school year, one per slide, with its footnote, alt text and speaker "
+               "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.")
+summary = ui.table("school_summary")
+kind = ui.choice("Pack for", ["The district", "One school"], key="pack_kind")
+school = ui.school_filter(summary, allow_all=False) if kind == "One school" else None
+years = sorted(views.options(views.with_school_year(ui.table("achievement_cells")), "school_year"), reverse=True)
+year = ui.select_filter("year", "School year", years)
+if not years:
+    st.info("No results loaded yet: a board pack needs at least one school year of data.")
+    st.stop()
+if st.button("Build the board pack", type="primary", key="build_pack"):
+    with st.spinner("Drawing the charts (a few seconds each) ..."):
+        try:
+            st.session_state["board_pack"] = ui.build_board_pack(year, school)
+        except BoardPackError as exc:
+            st.error(str(exc))
+for label, (name, data) in st.session_state.get("board_pack", {}).items():
+    mime = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pdf": "application/pdf", "png": "application/zip"}[label]
+    st.download_button(f"Download {name}", data=data, file_name=name, mime=mime, key=f"pack_{label}")
+ui.footnote("The pack obeys the same privacy rules as the pages: a withheld figure reaches no slide, note or image.")
