@@ -82,6 +82,5 @@ def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = No
         conn.execute(sa.delete(table))
     else:
         conn.execute(sa.delete(table).where(table.c.year_start.in_(years)))
-    columns = ", ".join(SUMMARY_COLUMNS)
-    conn.execute(sa.text(f"INSERT INTO {table.name} ({columns}) {_REFRESH.text}")
-                 .bindparams(sa.bindparam("years", expanding=True)), {"all_years": all_years, "years": years})
+    select = _REFRESH.bindparams(sa.bindparam("years", expanding=True)).columns(*SUMMARY_COLUMNS)
+    conn.execute(sa.insert(table).from_select(SUMMARY_COLUMNS, select), {"all_years": all_years, "years": years})
