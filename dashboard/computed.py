@@ -40,8 +40,13 @@ def _year_label(col: str, offset: int = 0) -> pl.Expr:
         pl.concat_str(start.cast(S), pl.lit("-"), ((start + 1) % 100).cast(S).str.zfill(2)))
 
 
-def read(conn: sa.Connection, unit: str, schema: dict, school_ids: list[str] | None) -> pl.DataFrame:
-    return queries.run(conn, unit, schema, **queries.scope_params(school_ids))
+def read(conn: sa.Connection, unit: str, schema: dict, school_ids: list[str] | None, **params) -> pl.DataFrame:
+    return queries.run(conn, unit, schema, **queries.scope_params(school_ids), **params)
+
+
+def year_params(year_start: int | None) -> dict:
+    """The ``:all_years`` and ``:years`` parameters of a unit that can read one school year (None: every year)."""
+    return {"all_years": 1 if year_start is None else 0, "years": [-1 if year_start is None else year_start]}
 
 
 # --- achievement -------------------------------------------------------------------------------------------------
@@ -268,23 +273,35 @@ def _latest_per_school(frame: pl.DataFrame, order: str = "year_start") -> pl.Dat
 
 def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: list[str] | None = None) -> pl.DataFrame:
     t = Thresholds.from_settings(values)
-    schools = read(conn, "schools", SCHOOLS_SCHEMA, school_ids).drop("enrollment")
-    index = trust_index(trust_results(conn, t, school_ids))
+    return school_summary_from(schools(conn, school_ids), trust_results(conn, t, school_ids),
+                               cpl_cadence(conn, school_ids), readiness(conn, t, school_ids),
+                               achievement_cells(conn, t, school_ids), values)
+
+
+def schools(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school: id, name, network and level."""
+    return read(conn, "schools", SCHOOLS_SCHEMA, school_ids).drop("enrollment")
+
+
+def school_summary_from(schools: pl.DataFrame, trust: pl.DataFrame, cpl: pl.DataFrame, votes: pl.DataFrame,
+                        cells: pl.DataFrame, values: dict[str, float]) -> pl.DataFrame:
+    """One row per school: its latest trust index and change, CPL consistency and minutes, readiness vote, All
+    Students proficiency and change, student groups that declined, and the reasons it needs attention; from the
+    screened tables of the same scope (``trust_results``, ``cpl_cadence``, ``readiness``, ``achievement_cells``)."""
+    index = trust_index(trust)
     prior_index = index.select("school_id", (c("year_start") + 1).alias("year_start"),
                                c("trust_index").alias("_prior_index"))
     trust_latest = (_latest_per_school(index).join(prior_index, on=["school_id", "year_start"], how="left")
                     .select("school_id", c("year_start").alias("_trust_year"), "trust_index",
                             (c("trust_index") - c("_prior_index")).alias("trust_index_change")))
-    cpl = cpl_cadence(conn, school_ids)
     cpl_latest = (_latest_per_school(cpl).group_by("school_id")
                   .agg(c("year_start").first().alias("_cpl_year"), c("consistency_pct").mean().alias("cpl_consistency_pct"),
                        c("minutes_per_month").mean().alias("cpl_minutes_per_month")))
-    votes = readiness(conn, t, school_ids)
     vote_latest = (votes.filter(c("vote_date") == c("vote_date").max().over("school_id"))
                    .group_by("school_id").agg(c("year_start").first().alias("_vote_year"),
                                               c("pct_ready_of_cast").first().alias("readiness_pct_ready"),
                                               c("passed").first().alias("readiness_passed")))
-    school_cells = school_level_cells(achievement_cells(conn, t, school_ids))
+    school_cells = school_level_cells(cells)
     by_year = (school_cells.group_by("school_id", "student_group", "year_start")  # all subjects together
                .agg(c("n_tested").sum(), (c("pct_proficient") * c("n_tested") / 100).sum().alias("_successes"),
                     (c("withheld") | c("pct_proficient").is_null()).any().alias("withheld")))
@@ -365,22 +382,25 @@ CPL_PROTOCOL_SCHEMA = {**SCHOOL, "year_start": I, "protocol": S, "meetings": I, 
 CPL_DAY_SCHEMA = {**SCHOOL, "year_start": I, "meeting_date": D, "meetings": I, "minutes": I}
 
 
-def cpl_team_months(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+def cpl_team_months(conn: sa.Connection, school_ids: list[str] | None = None,
+                    year_start: int | None = None) -> pl.DataFrame:
     """One row per school, team and calendar month with a meeting: meetings, minutes and attendees, with the school
     year label and the month's first day (``month_start``) for ordering."""
-    rows = read(conn, "cpl_team_month", CPL_MONTH_SCHEMA, school_ids)
+    rows = read(conn, "cpl_team_month", CPL_MONTH_SCHEMA, school_ids, **year_params(year_start))
     return rows.with_columns(_year_label("year_start").alias("school_year"),
                              (c("month") + "-01").str.to_date().alias("month_start")).sort("school_id", "team", "month")
 
 
-def cpl_protocols(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+def cpl_protocols(conn: sa.Connection, school_ids: list[str] | None = None,
+                  year_start: int | None = None) -> pl.DataFrame:
     """One row per school, protocol and school year: meetings and minutes (protocol "not recorded" where blank)."""
-    rows = read(conn, "cpl_protocols", CPL_PROTOCOL_SCHEMA, school_ids)
+    rows = read(conn, "cpl_protocols", CPL_PROTOCOL_SCHEMA, school_ids, **year_params(year_start))
     return rows.with_columns(c("protocol").fill_null("not recorded"), _year_label("year_start").alias("school_year")
                              ).sort("school_id", "year_start", "protocol")
 
 
-def cpl_meeting_days(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+def cpl_meeting_days(conn: sa.Connection, school_ids: list[str] | None = None,
+                     year_start: int | None = None) -> pl.DataFrame:
     """One row per school and meeting date: the meetings held that day and their minutes."""
-    rows = read(conn, "cpl_meeting_days", CPL_DAY_SCHEMA, school_ids)
+    rows = read(conn, "cpl_meeting_days", CPL_DAY_SCHEMA, school_ids, **year_params(year_start))
     return rows.with_columns(_year_label("year_start").alias("school_year")).sort("school_id", "meeting_date")

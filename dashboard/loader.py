@@ -202,7 +202,8 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
         _insert_rows(conn, school, new)
         outcome.schools_created = new["school_id"].to_list()
 
-    if bulk.append_new(conn, target, frame, import_id, p.validated.year_starts):
+    appended = bulk.append_new(conn, target, frame, import_id, p.validated.year_starts)
+    if appended:
         new, replaced, removed = frame.height, 0, 0  # no stored row of the file's school years: all new
     else:
         stage = sa.Table(f"stage_{target.name}", sa.MetaData(),
@@ -242,7 +243,7 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
     outcome.rows_replaced = replaced
     outcome.rows_removed = removed
     if new or replaced or removed:  # the pages' summaries, in this transaction
-        summaries.refresh(conn, p.source, p.validated.year_starts)
+        summaries.refresh(conn, p.source, p.validated.year_starts, rows=frame if appended else None)
     if outcome.changed:
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(
             rows_inserted=outcome.rows_inserted, rows_replaced=replaced, rows_removed=removed,

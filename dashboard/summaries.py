@@ -5,82 +5,78 @@
 (meetings, minutes, attendance, weeks with a meeting against the district's school weeks, the longest gap). The
 district's school weeks of a year depend on every school's meetings that year, so a load refreshes every team of
 the school years it touched; an undo refreshes all years.
+
+The aggregation is one polars function (``cpl_team_year_rows``). A load whose rows are the only rows of their
+school years (a new year's file, a first load) hands them over as they are; otherwise the rows of those years are
+read back from the database, after the write, in the same transaction. Either way the summary is written with the
+loader's bulk insert: SQLite's window functions over millions of rows cost more than the load itself.
 """
 
 from __future__ import annotations
 
+import polars as pl
 import sqlalchemy as sa
 
+import queries
+from dashboard import bulk
 from dashboard.schema import cpl_team_year_summary
 
+c = pl.col
 SUMMARY_COLUMNS = ["school_id", "team", "team_type", "year_start", "meetings", "minutes", "school_months",
                    "attendees_with_size", "seats", "weeks_with_meeting", "school_weeks", "longest_gap_weeks"]
-
-# The aggregation of cpl_team_year.sql over every school (scope is applied when the summary is read), for the
-# school years in :years (or all of them with :all_years = 1).
-_REFRESH = sa.text("""
-WITH base AS (
-    SELECT school_id, team, team_type, year_start, week_start, meeting_date, duration_minutes, attendees, team_size
-    FROM cpl_meeting WHERE (:all_years = 1 OR year_start IN :years)
-),
-district_weeks AS (
-    SELECT year_start, week_start, DENSE_RANK() OVER (PARTITION BY year_start ORDER BY week_start) AS week_no
-    FROM (SELECT DISTINCT year_start, week_start FROM base) w
-),
-year_weeks AS (SELECT year_start, COUNT(*) AS school_weeks FROM district_weeks GROUP BY year_start),
-year_months AS (
-    SELECT year_start, COUNT(DISTINCT month_key) AS school_months
-    FROM (SELECT year_start, SUBSTR(CAST(meeting_date AS VARCHAR(32)), 1, 7) AS month_key FROM base) m
-    GROUP BY year_start
-),
-team_weeks AS (
-    SELECT DISTINCT t.school_id, t.team, t.year_start, w.week_no
-    FROM base t JOIN district_weeks w ON w.year_start = t.year_start AND w.week_start = t.week_start
-),
-team_gaps AS (
-    SELECT school_id, team, year_start, week_no,
-           week_no - COALESCE(LAG(week_no) OVER (PARTITION BY school_id, team, year_start ORDER BY week_no), 0) - 1
-             AS gap_before
-    FROM team_weeks
-),
-team_gap_summary AS (
-    SELECT school_id, team, year_start, COUNT(*) AS weeks_with_meeting, MAX(gap_before) AS longest_inner_gap,
-           MAX(week_no) AS last_week_no
-    FROM team_gaps GROUP BY school_id, team, year_start
-),
-team_totals AS (
-    SELECT school_id, team, year_start, MAX(team_type) AS team_type, COUNT(*) AS meetings,
-           SUM(duration_minutes) AS minutes, SUM(attendees) AS attendees,
-           SUM(CASE WHEN team_size IS NOT NULL THEN attendees END) AS attendees_with_size,
-           SUM(team_size) AS seats
-    FROM base GROUP BY school_id, team, year_start
-)
-SELECT t.school_id, t.team, t.team_type, t.year_start, t.meetings, t.minutes, ym.school_months,
-       t.attendees_with_size, t.seats, g.weeks_with_meeting, yw.school_weeks,
-       CASE WHEN g.longest_inner_gap > yw.school_weeks - g.last_week_no THEN g.longest_inner_gap
-            ELSE yw.school_weeks - g.last_week_no END AS longest_gap_weeks
-FROM team_totals t
-JOIN team_gap_summary g ON g.school_id = t.school_id AND g.team = t.team AND g.year_start = t.year_start
-JOIN year_weeks yw ON yw.year_start = t.year_start
-JOIN year_months ym ON ym.year_start = t.year_start
-""").bindparams(sa.bindparam("years", expanding=True))
-
+MEETING_SCHEMA = {"school_id": pl.String, "team": pl.String, "team_type": pl.String, "year_start": pl.Int64,
+                  "week_start": pl.Date, "meeting_date": pl.Date, "duration_minutes": pl.Int64,
+                  "attendees": pl.Int64, "team_size": pl.Int64}
+TEAM_YEAR = ["school_id", "team", "year_start"]
 SOURCES_SUMMARISED = {"cpl"}
 
 
-def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None) -> None:
+def _sql_sum(name: str) -> pl.Expr:
+    """SUM as SQL has it: blank, not 0, when every value is blank."""
+    return pl.when(c(name).is_not_null().any()).then(c(name).sum())
+
+
+def cpl_team_year_rows(meetings: pl.DataFrame) -> pl.DataFrame:
+    """One row per school, team and school year from meeting rows (``MEETING_SCHEMA``) holding every meeting of
+    their school years. School weeks: the Monday-based weeks of the year in which any team met, numbered in order;
+    school months likewise; the longest gap counts the weeks before a team's first and after its last meeting."""
+    m = meetings.select(list(MEETING_SCHEMA)).cast(MEETING_SCHEMA)
+    weeks = (m.select("year_start", "week_start").unique()
+             .with_columns(c("week_start").rank("dense").over("year_start").cast(pl.Int64).alias("week_no")))
+    year_weeks = weeks.group_by("year_start").agg(pl.len().cast(pl.Int64).alias("school_weeks"))
+    year_months = m.group_by("year_start").agg(
+        c("meeting_date").dt.month_start().n_unique().cast(pl.Int64).alias("school_months"))
+    gaps = (m.select(*TEAM_YEAR, "week_start").unique().join(weeks, on=["year_start", "week_start"])
+            .sort(*TEAM_YEAR, "week_no")
+            .with_columns((c("week_no") - c("week_no").shift(1).over(TEAM_YEAR).fill_null(0) - 1).alias("gap_before"))
+            .group_by(TEAM_YEAR)
+            .agg(pl.len().cast(pl.Int64).alias("weeks_with_meeting"), c("gap_before").max().alias("inner_gap"),
+                 c("week_no").max().alias("last_week_no")))
+    totals = m.with_columns(pl.when(c("team_size").is_not_null()).then(c("attendees")).alias("attendees_with_size")
+                            ).group_by(TEAM_YEAR).agg(
+        c("team_type").max(), pl.len().cast(pl.Int64).alias("meetings"), c("duration_minutes").sum().alias("minutes"),
+        _sql_sum("attendees_with_size"), _sql_sum("team_size").alias("seats"))
+    out = (totals.join(gaps, on=TEAM_YEAR).join(year_weeks, on="year_start").join(year_months, on="year_start")
+           .with_columns(pl.max_horizontal("inner_gap", c("school_weeks") - c("last_week_no"))
+                         .alias("longest_gap_weeks")))
+    return out.select(SUMMARY_COLUMNS).sort(TEAM_YEAR)
+
+
+def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None,
+            rows: pl.DataFrame | None = None) -> None:
     """Rebuild the summaries of ``source`` for the given school years (None: every year), in ``conn``'s
-    transaction. A source without a summary is a no-op."""
+    transaction. ``rows``, when given, must hold every stored row of those years (the loader's append of years the
+    database did not hold); otherwise they are read back. A source without a summary is a no-op."""
     if source not in SOURCES_SUMMARISED:
         return
     if year_starts is not None and not year_starts:
         return
-    years = list(year_starts) if year_starts is not None else [-1]
-    all_years = 1 if year_starts is None else 0
     table = cpl_team_year_summary
-    if all_years:
+    if year_starts is None:
         conn.execute(sa.delete(table))
     else:
-        conn.execute(sa.delete(table).where(table.c.year_start.in_(years)))
-    select = _REFRESH.bindparams(sa.bindparam("years", expanding=True)).columns(*SUMMARY_COLUMNS)
-    conn.execute(sa.insert(table).from_select(SUMMARY_COLUMNS, select), {"all_years": all_years, "years": years})
+        conn.execute(sa.delete(table).where(table.c.year_start.in_(list(year_starts))))
+    if rows is None:
+        rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
+                           all_years=1 if year_starts is None else 0, years=list(year_starts or [-1]))
+    bulk.insert_rows(conn, table, cpl_team_year_rows(rows))

@@ -15,7 +15,7 @@ import polars as pl
 import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
-EXPANDING = ("school_ids",)
+EXPANDING = ("school_ids", "years")  # parameters bound as lists
 
 
 @cache

@@ -6,5 +6,6 @@ SELECT m.school_id, s.school_name, s.network, s.level, m.team, MAX(m.team_type) 
 FROM cpl_meeting m
 JOIN school s ON s.school_id = m.school_id
 WHERE (:all_schools = 1 OR m.school_id IN :school_ids)
+  AND (:all_years = 1 OR m.year_start IN :years)
 GROUP BY m.school_id, s.school_name, s.network, s.level, m.team, m.year_start,
          SUBSTR(CAST(m.meeting_date AS VARCHAR(32)), 1, 7)

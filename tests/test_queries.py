@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import queries
-from dashboard import computed
+from dashboard import computed, summaries
 from dashboard.loader import files_in_directory, load_files
 
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
@@ -22,7 +22,12 @@ SCHEMAS = {
     "readiness_votes": computed.READINESS_SCHEMA,
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.TRUST_SCHEMA,
+    "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
 }
+# parameters a unit takes besides the caller's scope, set here to "everything"
+EVERY_YEAR = {"all_years": 1, "years": [-1]}
+OTHER_PARAMS = {unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
+                                              "cpl_meeting_days")}
 
 
 FILES = {
@@ -82,11 +87,12 @@ def test_each_unit_names_its_grain_on_its_first_line(path):
 @pytest.mark.parametrize("unit", sorted(SCHEMAS))
 def test_unit_scope(loaded, unit):
     schema = SCHEMAS[unit]
+    other = OTHER_PARAMS.get(unit, {})
     with loaded.connect() as conn:
-        everyone = queries.run(conn, unit, schema, **queries.scope_params(None))
-        only_s1 = queries.run(conn, unit, schema, **queries.scope_params(["S1"]))
-        nobody = queries.run(conn, unit, schema, **queries.scope_params([]))
-        unknown = queries.run(conn, unit, schema, **queries.scope_params(["S9"]))
+        everyone = queries.run(conn, unit, schema, **queries.scope_params(None), **other)
+        only_s1 = queries.run(conn, unit, schema, **queries.scope_params(["S1"]), **other)
+        nobody = queries.run(conn, unit, schema, **queries.scope_params([]), **other)
+        unknown = queries.run(conn, unit, schema, **queries.scope_params(["S9"]), **other)
     assert set(everyone["school_id"]) == {"S1", "S2"}, unit
     assert only_s1.height > 0 and set(only_s1["school_id"]) == {"S1"}, unit
     assert only_s1.height == everyone.filter(everyone["school_id"] == "S1").height, unit
@@ -102,6 +108,28 @@ def test_scope_never_narrows_the_district_school_weeks(loaded):
     assert len(rows) == 1
     assert rows[0]["school_weeks"] == 3 and rows[0]["weeks_with_meeting"] == 1
     assert rows[0]["longest_gap_weeks"] == 3 - 1
+
+
+def test_meetings_of_years_reads_only_the_years_asked_for(loaded):
+    # the three meetings of FILES all fall in the school year 2024-25
+    with loaded.connect() as conn:
+        def years(*wanted):
+            return queries.run(conn, "cpl_meetings_of_years", summaries.MEETING_SCHEMA, **queries.scope_params(None),
+                               all_years=0, years=list(wanted))
+        assert years(2024).height == 3
+        assert years(2023).height == 0
+        assert years(2023, 2024).sort("meeting_date")["duration_minutes"].to_list() == [45, 60, 60]
+
+
+@pytest.mark.parametrize("unit", ["cpl_team_month", "cpl_protocols", "cpl_meeting_days"])
+def test_cpl_detail_reads_one_school_year(loaded, unit):
+    # FILES holds three meetings, all in 2024-25: S1's of 45 minutes, S2's two of 60
+    with loaded.connect() as conn:
+        year = queries.run(conn, unit, SCHEMAS[unit], **queries.scope_params(None), all_years=0, years=[2024])
+        other = queries.run(conn, unit, SCHEMAS[unit], **queries.scope_params(None), all_years=0, years=[2023])
+    assert other.height == 0
+    assert sorted(year["minutes"].to_list()) == ([45, 60, 60] if unit == "cpl_meeting_days" else [45, 120])
+    assert set(year["year_start"]) == {2024}
 
 
 def test_computed_tables_follow_scope(loaded):
