@@ -18,6 +18,7 @@ PAGES = ROOT / "pages"
 st.set_page_config(layout="wide", page_title="District dashboard")
 
 ui.check_database()
+ui.read_data_version()
 engine = ui.get_engine()
 # The page list is the signed-in role's (re-read from the database); before login every page is registered, hidden,
 # so a direct link survives the login form (NOTES.md). Navigation comes before the login call, pg.run() after it.

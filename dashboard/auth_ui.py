@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from dashboard import access, accounts, audit
+from dashboard import access, accounts, audit, db
 from dashboard import settings as settings_mod
 from dashboard.demo import is_demo
 
@@ -65,7 +65,7 @@ def provisional_role(engine: sa.Engine) -> str | None:
     username = _signed_in_username()
     if not username:
         return None
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         caller = access.caller_for(conn, username)
     return caller.role if caller else None
 
@@ -89,7 +89,7 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
     def guarded(username=None, password=None, *args, token=None, **kwargs):
         if token:
             name = str(token.get("username", "")).lower()
-            with engine.connect() as conn:
+            with db.reading(engine) as conn:
                 usable = accounts.usable(conn, name)
             if usable is None:
                 return None  # a cookie for a disabled or removed account: show the login form
@@ -100,7 +100,7 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
         name = (username or "").strip().lower()
         if not name or not password:
             return original(username, password, *args, token=token, **kwargs)
-        with engine.connect() as conn:
+        with db.reading(engine) as conn:
             account = accounts.get(conn, name)
         if account is not None and account.locked():
             accounts.record_failure(engine, name)
@@ -133,7 +133,7 @@ def gate(engine: sa.Engine) -> access.Caller:
     form while nobody is signed in. Call once per run, after ``st.navigation``."""
     access.set_current(None)
     _engine_ref["engine"] = engine
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         demo = is_demo(conn)
         creds = accounts.credentials(conn)
         values = settings_mod.load(conn)
@@ -150,7 +150,7 @@ def gate(engine: sa.Engine) -> access.Caller:
     # a session signed in on an earlier run: is the account still usable, and the session still current?
     username = _signed_in_username()
     if username:
-        with engine.connect() as conn:
+        with db.reading(engine) as conn:
             caller = access.caller_for(conn, username)
         expires = st.session_state.setdefault(EXPIRES_KEY, time.time() + hours * 3600)
         if caller is None:
@@ -176,7 +176,7 @@ def gate(engine: sa.Engine) -> access.Caller:
             if demo:
                 st.info(DEMO_ACCOUNTS_TEXT)
         st.stop()
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         caller = access.caller_for(conn, username)
     if caller is None:  # cannot happen after the checks above, but fail closed
         st.stop()

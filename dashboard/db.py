@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import os
 from pathlib import Path
 
@@ -59,10 +61,23 @@ def make_engine(url: str | None = None) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # a writer takes the write lock up front (no deadlock when a read-then-write transaction upgrades); a
+            # reader (``reading``) does not, so readers never queue behind each other or behind a load: WAL gives
+            # each the data as committed when it first reads
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+READ_ONLY = "dashboard_read_only"
+
+
+def reading(engine: sa.Engine) -> sa.Connection:
+    """A connection for reading only (``with db.reading(engine) as conn:``). On SQLite its transaction does not take
+    the write lock, so the pages' reads run side by side and while a load is writing; elsewhere it is a plain
+    connection. Writes go through ``engine.begin()``."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 def _alembic_config(connection: sa.Connection) -> Config:
@@ -72,6 +87,7 @@ def _alembic_config(connection: sa.Connection) -> Config:
     return cfg
 
 
+@functools.cache  # the migrations ship with the code: the head cannot change while the process runs
 def head_revision() -> str:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -79,7 +95,7 @@ def head_revision() -> str:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

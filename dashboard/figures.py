@@ -74,3 +74,68 @@ def culture_scatter(v: PageView, measure: str) -> go.Figure:
     return charts.scatter_figure(v.frames["scatter"], "x", "all_students_change_pp", "school_name",
                                  v.titles["scatter"], x_title=measure,
                                  y_title="All Students change in proficiency (pp)")
+
+
+def trust_trends(v: PageView, metric: str) -> go.Figure:
+    return charts.line_figure(v.frames["trends"], "school_year", "value", v.titles["trends"], series="facet",
+                              y_title=metric)
+
+
+def trust_groups(v: PageView, metric: str) -> go.Figure:
+    return charts.bar_figure(v.frames["groups"], "facet", "value", v.titles["groups"], series="respondent_group",
+                             text="label", y_title=metric)
+
+
+def trust_rates(v: PageView, low_response_pct: float) -> go.Figure:
+    return charts.bar_figure(v.frames["rates"], "school_name", "response_rate", v.titles["rates"], text="label",
+                             y_title="% of staff responding", horizontal=True, value_range=(0, 115),
+                             threshold=low_response_pct, threshold_label="low-response line")
+
+
+def cpl_minutes(v: PageView, unit: str) -> go.Figure:
+    return charts.bar_figure(v.frames["minutes"], unit, "minutes_per_month", v.titles["minutes"],
+                             text="minutes_label", y_title="minutes per month", horizontal=True)
+
+
+def cpl_types(v: PageView) -> go.Figure:
+    return charts.bar_figure(v.frames["types"], "team_type", "consistency_pct", v.titles["types"], text="label",
+                             y_title="% of school weeks with a meeting", value_range=(0, 110))
+
+
+def cpl_monthly(d: PageView, unit: str) -> go.Figure:
+    monthly = d.frames["monthly"]
+    return charts.heatmap_figure(monthly, "month_label", unit, "minutes_per_team", "label", d.titles["monthly"],
+                                 z_range=(0, float(monthly["minutes_per_team"].max() or 0)),
+                                 colorbar_title="minutes per team", row_height=44)
+
+
+def cpl_calendar(d: PageView) -> go.Figure:
+    return charts.calendar_figure(d.frames["calendar"], d.titles["calendar"])
+
+
+def cpl_protocols(d: PageView) -> go.Figure:
+    protocols = d.frames["protocols"]
+    return charts.bar_figure(protocols, "protocol", "meetings", d.titles["protocols"], text="label",
+                             y_title="meetings", horizontal=True,
+                             value_range=(0, 1.45 * float(protocols["meetings"].max() or 1)))
+
+
+def cpl_pair(d: PageView) -> go.Figure:
+    return charts.bar_figure(d.frames["pair"], "month_label", "minutes", d.titles["pair"], series="key", text="label",
+                             y_title="minutes in the month", x_title="Month")
+
+
+def readiness_turnout(v: PageView) -> go.Figure:
+    return charts.bar_figure(v.frames["turnout"], "school_name", "turnout_pct", v.titles["turnout"], text="label",
+                             y_title="% of eligible staff voting", horizontal=True, value_range=(0, 140))
+
+
+def readiness_trend(v: PageView) -> go.Figure:
+    return charts.line_figure(v.frames["trend"], "school_year", "pct_ready_of_cast", v.titles["trend"],
+                              series="school_name", y_title="% ready of votes cast", y_range=(0, 105),
+                              threshold=v.extra["threshold"], threshold_label="usual threshold")
+
+
+def equity_grid(grid: PageView, performance_names: tuple | list) -> go.Figure:
+    return charts.grid_figure(grid.frames["grid"], grid.titles["grid"], note=grid.notes["grid"],
+                              level_names=performance_names)

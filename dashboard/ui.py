@@ -9,6 +9,7 @@ Caching: every cached function takes plain values only, always including the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
+import hashlib
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -20,7 +21,7 @@ from dashboard import access, audit, charts, computed, db, export, images
 from dashboard import settings as settings_mod
 from dashboard.privacy import Thresholds
 from dashboard.schema import import_log
-from dashboard.views import ALL
+from dashboard.views import ALL, PageView
 
 # --- access control seam ---------------------------------------------------------------------------------------
 
@@ -79,14 +80,27 @@ def check_database() -> None:
         st.stop()
 
 
+RUN_VERSION_KEY = "_data_version_this_run"
+
+
+def read_data_version() -> int:
+    """Read the data version (raised by every load and undo) once at the start of a run (the entrypoint calls this):
+    every cached read of the run is keyed by the same version, so a page never mixes data from before and after a
+    load, and a rerun asks the database once."""
+    with db.reading(get_engine()) as conn:
+        version = db.data_version(conn)
+    st.session_state[RUN_VERSION_KEY] = version
+    return version
+
+
 def data_version() -> int:
-    with get_engine().connect() as conn:
-        return db.data_version(conn)
+    version = st.session_state.get(RUN_VERSION_KEY)
+    return read_data_version() if version is None else version
 
 
 @st.cache_data(max_entries=64, ttl=3600)
 def _settings(url: str, version: int) -> dict[str, float]:
-    with engine(url).connect() as conn:
+    with db.reading(engine(url)) as conn:
         return settings_mod.load(conn)
 
 
@@ -105,12 +119,15 @@ TABLES = ("school_summary", "achievement_cells", "trust_results", "cpl_cadence",
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner="Reading the district's data ...")
 def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> pl.DataFrame:
-    with engine(url).connect() as conn:
+    # the school summary is built from the cached tables it summarises, so each is read from the database once
+    parts = [_table(url, part, scope, version) for part in ("trust_results", "cpl_cadence", "readiness",
+                                                            "achievement_cells")] if name == "school_summary" else []
+    with db.reading(engine(url)) as conn:
         values = settings_mod.load(conn)
         t = Thresholds.from_settings(values)
         ids = _ids(scope)
         if name == "school_summary":
-            return computed.school_summary(conn, values, ids)
+            return computed.school_summary_from(computed.schools(conn, ids), *parts, values)
         if name == "achievement_cells":
             return computed.achievement_cells(conn, t, ids)
         if name == "trust_results":
@@ -124,27 +141,37 @@ def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> 
     raise ValueError(f"unknown table {name}")
 
 
+@st.cache_data(max_entries=64, ttl=3600, show_spinner="Reading the district's meetings ...")
+def _cpl_detail_year(url: str, name: str, scope: tuple[str, ...] | None, version: int, year: str) -> pl.DataFrame:
+    """One school year of a CPL detail table (``CPL_DETAIL``): the page shows one year at a time."""
+    with db.reading(engine(url)) as conn:
+        return CPL_DETAIL[name](conn, _ids(scope), year_start=int(year[:4]))
+
+
 @st.cache_data(max_entries=16, ttl=3600)
 def _benchmark(url: str, version: int) -> pl.DataFrame:
     """District totals only (no school figure or name): the same for every caller, so not keyed by scope."""
-    with engine(url).connect() as conn:
+    with db.reading(engine(url)) as conn:
         return computed.district_benchmark(conn, Thresholds.from_settings(settings_mod.load(conn)))
 
 
 BENCHMARK_MIN_OTHER_SCHOOLS = 2
 
 
-def benchmark(subject: str = "All") -> pl.DataFrame | None:
+def _benchmark_for(url: str, scope: tuple[str, ...] | None, version: int, subject: str = "All") -> pl.DataFrame | None:
     """For a scoped user, the whole district's All Students proficiency by year (the benchmark beside their own
     rollup); None for a district-wide role, or where the schools outside the user's scope are too few for the
     district total to stay anonymous (fewer than two: the difference would be one school's figure)."""
-    scope = current_scope()
     if scope is None:
         return None
-    frame = _benchmark(db.resolve_url(), data_version())
+    frame = _benchmark(url, version)
     if frame.is_empty() or frame["district_schools"][0] - len(scope) < BENCHMARK_MIN_OTHER_SCHOOLS:
         return None
     return frame.filter(pl.col("subject") == subject)
+
+
+def benchmark(subject: str = "All") -> pl.DataFrame | None:
+    return _benchmark_for(db.resolve_url(), current_scope(), data_version(), subject)
 
 
 def benchmark_caption(subject: str | None) -> None:
@@ -166,9 +193,78 @@ def table(name: str) -> pl.DataFrame:
     return _table(db.resolve_url(), name, current_scope(), data_version())
 
 
+# --- cached page views and figures -------------------------------------------------------------------------------
+# A page's view (``dashboard.views``) and its figures (``dashboard.figures``) are built once per filter values,
+# scope and data version and shared by every rerun and session with the same key, so a rerun with the same filters
+# repeats no work: it reads the view (small frames, copied out of ``st.cache_data``) and draws the cached figures.
+# Large tables are never arguments (hashing them would cost a scan each run): a view names them with ``data(...)``
+# and reads them inside the cache.
+
+@dataclass(frozen=True)
+class Data:
+    """A named input of a cached view: a computed table (``TABLES``; ``year`` narrows the CPL detail to one school
+    year), ``thresholds`` or the district ``benchmark``, read for the caller's scope and data version."""
+    name: str
+    year: str | None = None
+
+
+def data(name: str, year: str | None = None) -> Data:
+    if name not in (*TABLES, "thresholds", "benchmark"):
+        raise ValueError(f"unknown input {name}")
+    return Data(name, year)
+
+
+def _resolve(url: str, item: object, scope: tuple[str, ...] | None, version: int) -> object:
+    if not isinstance(item, Data):
+        return item
+    if item.name == "thresholds":
+        return Thresholds.from_settings(_settings(url, version))
+    if item.name == "benchmark":
+        return _benchmark_for(url, scope, version)
+    if item.year is not None:
+        return _cpl_detail_year(url, item.name, scope, version, item.year)
+    return _table(url, item.name, scope, version)
+
+
+def _qualified(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+VIEW_CACHE_ENTRIES = 512
+
+
+@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner="Preparing the page ...")
+def _view(url: str, name: str, _fn, args: tuple, kwargs: tuple, scope: tuple[str, ...] | None, version: int):
+    result = _fn(*[_resolve(url, a, scope, version) for a in args],
+                 **{k: _resolve(url, v, scope, version) for k, v in kwargs})
+    if isinstance(result, PageView):
+        result.key = hashlib.sha256(repr((url, name, args, kwargs, scope, version)).encode()).hexdigest()
+    return result
+
+
+def view(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, a pure function of ``dashboard.views``, with every ``data(...)`` argument read for
+    the caller; computed once per function, arguments, scope and data version (arguments are plain filter values)."""
+    return _view(db.resolve_url(), _qualified(fn), fn, args, tuple(sorted(kwargs.items())), current_scope(),
+                 data_version())
+
+
+@st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def _figure(name: str, view_key: str, args: tuple, _fn, _v: PageView) -> go.Figure:
+    return _fn(_v, *args)
+
+
+def figure(fn, v: PageView, *args) -> go.Figure:
+    """``fn(v, *args)``, a named figure of ``dashboard.figures``, built once per cached view and arguments and shared
+    (not copied) by reruns: nothing may change it in place (``charts.for_projector`` works on a copy)."""
+    if not v.key:  # a view not built through ``view``: nothing to key the figure by
+        return fn(v, *args)
+    return _figure(_qualified(fn), v.key, args, fn, v)
+
+
 @st.cache_data(max_entries=16, ttl=3600)
 def _import_log(url: str, version: int) -> pl.DataFrame:
-    with engine(url).connect() as conn:
+    with db.reading(engine(url)) as conn:
         rows = conn.execute(sa.select(import_log).order_by(import_log.c.id)).mappings().all()
     schema = {c.name: pl.String for c in import_log.columns}
     schema.update({"id": pl.Int64, "rows_in_file": pl.Int64, "rows_inserted": pl.Int64, "rows_replaced": pl.Int64,
@@ -265,19 +361,23 @@ def presentation_controls() -> None:
                           help="Hide the menus and letter every chart for a projector (or add ?present=1 to a link)")
 
 
-def network_level_filters(frame: pl.DataFrame) -> tuple[str, str]:
-    from dashboard.views import options
-    network = select_filter("network", "Network", [ALL, *options(frame, "network")],
-                            labels={ALL: "All networks"})
-    level = select_filter("level", "Level", [ALL, *options(frame, "level")], labels={ALL: "All levels"})
+def choices(table_name: str):
+    """The filter values of a computed table (``views.FilterChoices``), cached with the table."""
+    from dashboard import views
+
+    return view(views.filter_choices, data(table_name))
+
+
+def network_level_filters(offered) -> tuple[str, str]:
+    network = select_filter("network", "Network", [ALL, *offered.networks], labels={ALL: "All networks"})
+    level = select_filter("level", "Level", [ALL, *offered.levels], labels={ALL: "All levels"})
     return network or ALL, level or ALL
 
 
-def school_filter(frame: pl.DataFrame, *, allow_all: bool = True) -> str | None:
-    names = dict(frame.select("school_id", "school_name").unique().sort("school_name").iter_rows()) \
-        if frame.height else {}
-    choices = ([ALL] if allow_all else []) + list(names)
-    return select_filter("school", "School", choices, labels={ALL: "All schools", **names})
+def school_filter(offered, *, allow_all: bool = True) -> str | None:
+    names = offered.schools
+    options = ([ALL] if allow_all else []) + list(names)
+    return select_filter("school", "School", options, labels={ALL: "All schools", **names})
 
 
 # --- rendering ---------------------------------------------------------------------------------------------------
@@ -310,8 +410,8 @@ def show_table(frame: pl.DataFrame, key: str) -> None:
         if 0 < frame.height <= PRESENT_LIST_ROWS and frame.width <= 3:
             st.markdown("\n".join("- " + ": ".join(str(v) for v in row if v is not None) for row in frame.iter_rows()))
         return
-    st.dataframe(frame, width="stretch", hide_index=True)
-    st.download_button("Download CSV", data=export.to_csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
+    st.dataframe(frame.to_arrow(), width="stretch", hide_index=True)  # Arrow as it is: no pandas copy
+    st.download_button("Download CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
                        key=f"download_{key}", on_click=_audit_download,
                        args=(access.current().username, f"{key}.csv", frame.height))
 
@@ -443,6 +543,7 @@ def undo_import(import_id: int) -> tuple[bool, str]:
     except imports.UndoRefused as refused:
         return False, str(refused)
     audit.record(get_engine(), caller.username, "undo", f"import {import_id}")
+    read_data_version()  # the rest of this run shows the data as it now is
     return True, message
 
 
@@ -497,6 +598,7 @@ def handle_upload(file_name: str, data: bytes, source: str, mapping_name: str | 
                             user=caller.username)
     if result.ok:  # a rejected load writes nothing, not even an audit entry (CONTRACT.md)
         audit.record(get_engine(), caller.username, "load", f"{name} as {source}: loaded")
+        read_data_version()  # the rest of this run shows the data just loaded
     step(1.0, "Loaded" if result.ok else "Rejected: nothing was written")
     return UploadResult(name, result.ok, preview, problems_frame(result.problems),
                         [o.summary() for o in result.outcomes])

@@ -33,6 +33,7 @@ class PageView:
     notes: dict[str, str | None] = field(default_factory=dict)
     kpis: list[tuple[str, str, str | None]] = field(default_factory=list)  # label, value, delta
     extra: dict[str, object] = field(default_factory=dict)
+    key: str = ""  # set when the view is cached (``dashboard.ui.view``): what its cached figures are keyed by
 
 
 # --- small helpers -------------------------------------------------------------------------------------------------
@@ -62,6 +63,26 @@ def options(df: pl.DataFrame, col: str) -> list[str]:
     if col not in df.columns or df.is_empty():
         return []
     return sorted(str(v) for v in df[col].drop_nulls().unique().to_list())
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values a page's filters offer, read from the table the page draws: each sorted, school years newest
+    first, schools as id -> name in name order."""
+    networks: list[str]
+    levels: list[str]
+    schools: dict[str, str]
+    years: list[str]
+    subjects: list[str]
+    groups: list[str]
+
+
+def filter_choices(frame: pl.DataFrame) -> FilterChoices:
+    schools = (dict(frame.select("school_id", "school_name").unique().sort("school_name", "school_id").iter_rows())
+               if frame.height and "school_name" in frame.columns else {})
+    return FilterChoices(options(frame, "network"), options(frame, "level"), schools,
+                         sorted(options(with_school_year(frame), "school_year"), reverse=True),
+                         options(frame, "subject"), options(frame, "student_group"))
 
 
 def fmt_pp(value: float | None) -> str:

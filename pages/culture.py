@@ -6,14 +6,13 @@ from dashboard import figures, ui, views
 
 ui.page_header("Culture and outcomes", "Do schools whose culture moved also see achievement move? Each point is "
                "one school in its latest year.")
-summary = ui.table("school_summary")
-network, level = ui.network_level_filters(summary)
+network, level = ui.network_level_filters(ui.choices("school_summary"))
 measure = ui.choice("Culture measure", list(views.CULTURE_MEASURES), key="culture_measure")
-v = views.culture(summary, measure, network, level)
+v = ui.view(views.culture, ui.data("school_summary"), measure, network, level)
 if v.empty:
     st.info(v.empty)
     st.stop()
 
-ui.show_chart(figures.culture_scatter(v, measure), v.frames["scatter"], "culture_scatter")
+ui.show_chart(ui.figure(figures.culture_scatter, v, measure), v.frames["scatter"], "culture_scatter")
 st.write(v.sentence)
 ui.footnote()

@@ -6,10 +6,9 @@ from dashboard import figures, ui, views
 
 ui.page_header("District overview", "Where each school stands on trust, collective professional learning, "
                "readiness and achievement in its latest year.")
-summary = ui.table("school_summary")
-network, level = ui.network_level_filters(summary)
-v = views.overview(summary, ui.table("achievement_cells"), ui.thresholds(), network, level,
-                   scope_label=ui.scope_label(), benchmark=ui.benchmark())
+network, level = ui.network_level_filters(ui.choices("school_summary"))
+v = ui.view(views.overview, ui.data("school_summary"), ui.data("achievement_cells"), ui.data("thresholds"), network,
+            level, scope_label=ui.scope_label(), benchmark=ui.data("benchmark"))
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -24,6 +23,6 @@ if v.frames["attention"].height:
 st.subheader("All schools, latest year")
 ui.show_table(v.frames["table"], "school_summary")
 
-ui.show_chart(figures.overview_proficiency(v), v.frames["proficiency"], "overview_proficiency")
+ui.show_chart(ui.figure(figures.overview_proficiency, v), v.frames["proficiency"], "overview_proficiency")
 ui.footnote("Trust index: the mean facet score of all staff in the latest wave, on 0-100. "
             "CPL consistency: the share of school weeks in which a team met.")

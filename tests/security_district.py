@@ -139,3 +139,20 @@ def build_url(tmp: Path) -> str:
     build(engine, tmp / "district")
     engine.dispose()
     return url
+
+
+def spy_csv_downloads(monkeypatch) -> list[bytes]:
+    """Record the bytes of every CSV download button a page draws: the bytes a user would get on a click (a
+    deferred download's callable is called here, as Streamlit calls it on the click)."""
+    import streamlit as st
+
+    got: list[bytes] = []
+    real = st.download_button
+
+    def spy(label, data=None, *args, **kwargs):
+        if kwargs.get("mime") == "text/csv":
+            got.append(data() if callable(data) else data)
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return got

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import security_district as sd
-from dashboard import access, accounts, audit, db, export
+from dashboard import access, accounts, audit, db
 from dashboard.auth_ui import EXPIRES_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,16 +37,7 @@ def env(url, monkeypatch):
 @pytest.fixture
 def downloads(monkeypatch) -> list[bytes]:
     """Every CSV handed to a download button (the bytes a user would get)."""
-    got: list[bytes] = []
-    real = export.to_csv_bytes
-
-    def spy(frame):
-        data = real(frame)
-        got.append(data)
-        return data
-
-    monkeypatch.setattr(export, "to_csv_bytes", spy)
-    return got
+    return sd.spy_csv_downloads(monkeypatch)
 
 
 def fresh() -> AppTest:

@@ -10,7 +10,7 @@ import io
 import pytest
 
 import security_district as sd
-from dashboard import access, computed, db, export, settings
+from dashboard import access, computed, db, settings
 from dashboard.cli import main
 from dashboard.privacy import Thresholds
 from test_auth_pages import all_text, page_path, signed_in
@@ -27,16 +27,7 @@ def url(tmp_path_factory) -> str:
 def env(url, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setenv("DASHBOARD_COOKIE_KEY", sd.COOKIE_KEY)
-    got: list[bytes] = []
-    real = export.to_csv_bytes
-
-    def spy(frame):
-        data = real(frame)
-        got.append(data)
-        return data
-
-    monkeypatch.setattr(export, "to_csv_bytes", spy)
-    return got
+    return sd.spy_csv_downloads(monkeypatch)
 
 
 def _choose(at, key: str, value: str) -> None:
