@@ -215,7 +215,10 @@ def build(engine: sa.Engine, out_dir: Path, year: str, school_id: str | None = N
     pngs = {}
     for number, slide in enumerate(slides, start=1):
         path = out_dir / f"{number:02d}_{slide.key}.png"
-        path.write_bytes(images.figure_png(slide.figure))
+        try:
+            path.write_bytes(images.figure_png(slide.figure))
+        except images.ImagesUnavailable as exc:
+            raise BoardPackError(f"the board pack cannot be drawn: {exc}") from None
         pngs[slide.key] = path
     pptx_path, pdf_path = out_dir / f"{stem}.pptx", out_dir / f"{stem}.pdf"
     _write_pptx(slides, pngs, title, subtitle, pptx_path)

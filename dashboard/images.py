@@ -15,6 +15,16 @@ _lock = threading.Lock()
 _started = False
 
 
+class ImagesUnavailable(RuntimeError):
+    """No browser for kaleido to draw with (kaleido would otherwise wait for one for ever)."""
+
+
+def _find_browser() -> str | None:
+    from choreographer.browsers.chromium import Chromium  # kaleido's own browser finder
+
+    return Chromium.find_browser(skip_local=False)
+
+
 def figure_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT, scale: float = 1.0) -> bytes:
     """The figure as PNG bytes at ``width`` x ``height`` pixels (16:9 by default, for a projector)."""
     import kaleido  # imported here: only image exports pay for it
@@ -23,6 +33,10 @@ def figure_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT, scale: 
     with _lock, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*kopts.*")
         if not _started:
+            if _find_browser() is None:
+                raise ImagesUnavailable("chart images need Chromium on the server, and none was found: install "
+                                        "it (Debian: apt-get install chromium) or set BROWSER_PATH to a Chrome "
+                                        "or Chromium executable")
             kaleido.start_sync_server(silence_warnings=True)
             _started = True
         return fig.to_image(format="png", width=width, height=height, scale=scale)

@@ -109,3 +109,14 @@ def test_school_pack_and_bad_requests(district, tmp_path):
         board_pack.build(district, tmp_path / "x", "2023-24", school_id="S1", school_ids=["S2"])
     with pytest.raises(board_pack.BoardPackError, match="no data"):
         board_pack.build(district, tmp_path / "x", "2023-24", school_id="S404")
+
+
+def test_without_a_browser_the_pack_says_what_to_install_and_writes_nothing(district, tmp_path, monkeypatch):
+    from dashboard import images
+
+    monkeypatch.setattr(images, "_started", False)
+    monkeypatch.setattr(images, "_find_browser", lambda: None)
+    out = tmp_path / "pack"
+    with pytest.raises(board_pack.BoardPackError, match="need Chromium on the server.*apt-get install chromium"):
+        board_pack.build(district, out, "2023-24")
+    assert not list(out.glob("*.pptx")) and not list(out.glob("*.pdf"))
