@@ -94,12 +94,30 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
     return _finish(fig, title, note)
 
 
+MAX_ROWS = 40  # schools (or teams) one chart lists; beyond it the chart shows the lowest, and its title says so
+
+
+def _lowest(df: pl.DataFrame, key: str, value: str, title: str, limit: int = MAX_ROWS) -> tuple[pl.DataFrame, str]:
+    """At most ``limit`` of ``key`` (by its mean ``value``, lowest first: where attention goes), in the frame's own
+    order, and the title saying how many are shown; the data table beside the chart keeps every row. A chart of
+    thousands of schools is neither readable on a projector nor quick to draw."""
+    count = df[key].n_unique()
+    if count <= limit:
+        return df, title
+    kept = (df.group_by(key).agg(pl.col(value).mean().alias("_mean")).sort("_mean", key, nulls_last=True)
+            .head(limit)[key])
+    return (df.filter(pl.col(key).is_in(kept.implode())),
+            f"{title}: the {limit} lowest of {count:,} shown (all in the data table)")
+
+
 def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
                text: str | None = None, y_title: str = "", x_title: str = "", horizontal: bool = False,
                threshold: float | None = None, threshold_label: str = "", value_range: tuple[float, float] | None = None,
                note: str | None = None) -> go.Figure:
     """Bars (grouped by ``series``), each with its value printed (``text`` column, or the value itself). Null values
     draw no bar."""
+    if horizontal:
+        df, title = _lowest(df, x, y, title)
     fig = go.Figure()
     groups = [(None, df)] if series is None else [
         (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
@@ -140,6 +158,7 @@ def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: s
                    sort_rows: bool = True) -> go.Figure:
     """A grid of ``y`` by ``x`` coloured by ``z`` with the ``text`` column printed in each cell (withheld cells have
     no colour and carry their label, e.g. "n<5")."""
+    df, title = _lowest(df, y, z, title)
     xs = df[x].unique(maintain_order=True).to_list()
     ys = sorted(df[y].unique().to_list()) if sort_rows else df[y].unique(maintain_order=True).to_list()
     cell = {(r[y], r[x]): (r[z], r[text]) for r in df.iter_rows(named=True)}
@@ -159,6 +178,7 @@ def bullet_figure(df: pl.DataFrame, label: str, value: str, threshold: str, pass
                   x_title: str = "% ready of votes cast", note: str | None = None) -> go.Figure:
     """One horizontal bar per row against its own threshold (a black tick); the ``text`` column (e.g. "84% ready:
     passed") is printed beside each bar, so colour is never the only signal. A withheld value draws no bar."""
+    df, title = _lowest(df, label, value, title)
     flags = df[passed].to_list()
     fig = go.Figure()
     fig.add_trace(go.Bar(
@@ -177,10 +197,12 @@ def bullet_figure(df: pl.DataFrame, label: str, value: str, threshold: str, pass
 
 def scatter_figure(df: pl.DataFrame, x: str, y: str, label: str, title: str, *, x_title: str, y_title: str,
                    note: str | None = None) -> go.Figure:
-    """One labelled point per row, with zero lines for reading gains and losses."""
+    """One point per row, labelled (up to ``MAX_ROWS`` points; beyond it the names are in the hover text only, a
+    cloud of thousands of names being unreadable), with zero lines for reading gains and losses."""
+    labelled = df.height <= MAX_ROWS
     fig = go.Figure(go.Scatter(
-        x=df[x].to_list(), y=df[y].to_list(), text=df[label].to_list(), mode="markers+text",
-        textposition="top center", textfont=dict(size=12), marker=dict(size=12, color=GOOD),
+        x=df[x].to_list(), y=df[y].to_list(), text=df[label].to_list(), mode="markers+text" if labelled else "markers",
+        textposition="top center", textfont=dict(size=12), marker=dict(size=12 if labelled else 7, color=GOOD),
         hovertemplate="%{text}<br>%{x:.1f}, %{y:.1f}<extra></extra>"))
     fig.add_hline(y=0, line=dict(color="#888888", width=1))
     fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e6e6e6")

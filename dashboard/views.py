@@ -519,6 +519,20 @@ def _vote_label() -> pl.Expr:
             .otherwise(pl.format("{}% ready: {}", c("pct_ready_of_cast").round(0).cast(pl.Int64), verdict)))
 
 
+TREND_LINES_MAX = 30  # schools drawn as a line each; beyond it the trend shows their spread
+
+
+def readiness_spread(votes: pl.DataFrame) -> pl.DataFrame:
+    """Per school year, the 25th, 50th and 75th percentile of the schools' last vote that year (% ready of votes
+    cast), as three named series, in the trend chart's columns."""
+    last = (votes.sort("vote_date").group_by("school_id", "school_year").agg(c("pct_ready_of_cast").last())
+            .drop_nulls("pct_ready_of_cast"))
+    names = {0.75: "75th percentile school", 0.5: "Median school", 0.25: "25th percentile school"}
+    parts = [last.group_by("school_year").agg(c("pct_ready_of_cast").quantile(q, "linear"))
+             .with_columns(pl.lit(name).alias("school_name")) for q, name in names.items()]
+    return pl.concat(parts).select("school_name", "school_year", "pct_ready_of_cast").sort("school_name", "school_year")
+
+
 def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> PageView:
     r = with_school_year(filter_schools(votes, network, level)).sort("school_id", "vote_date")
     if r.is_empty():
@@ -540,9 +554,15 @@ def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> Page
                   c("votes_ready") + c("votes_not_yet") + c("votes_abstain").fill_null(0),
                   c("eligible_voters")).alias("label"))
     v.titles["turnout"] = f"Turnout in the latest readiness vote, % of eligible staff, {v.frames['turnout'].height} schools"
-    v.frames["trend"] = r.filter(~c("suppressed")).select("school_name", "school_year", "vote_date",
-                                                          "pct_ready_of_cast", "threshold_pct")
-    v.titles["trend"] = f"Readiness over voting rounds: % ready of votes cast by school year, {r['school_id'].n_unique()} schools"
+    shown = r.filter(~c("suppressed"))
+    schools = shown["school_id"].n_unique()
+    if schools <= TREND_LINES_MAX:
+        v.frames["trend"] = shown.select("school_name", "school_year", "vote_date", "pct_ready_of_cast", "threshold_pct")
+        v.titles["trend"] = f"Readiness over voting rounds: % ready of votes cast by school year, {schools} schools"
+    else:  # one line per school would be a tangle (and thousands of traces): the spread of schools, year by year
+        v.frames["trend"] = readiness_spread(shown)
+        v.titles["trend"] = (f"Readiness by school year: the middle school and the middle half of {schools} schools "
+                             "(each school's last vote of the year, % ready of votes cast)")
     common = r["threshold_pct"].mode()
     v.extra["threshold"] = float(common[0]) if common.len() else 80.0
     prev = c("passed").shift(1).over("school_id")

@@ -61,3 +61,28 @@ def test_scatter_labels_each_point():
     fig = charts.scatter_figure(df, "x", "y", "name", "Trust against change", x_title="t", y_title="pp")
     assert list(fig.data[0].text) == ["X", "Y"]
     assert fig.layout.title.text == "Trust against change"
+
+
+def test_a_chart_of_many_schools_draws_the_lowest_and_says_so():
+    # 45 schools scoring 0, 2, 4 ... 88: the 40 lowest are those scoring 0 to 78; school 44 (88) is not drawn
+    df = pl.DataFrame({"school": [f"School {i:02d}" for i in range(45)], "pct": [2.0 * i for i in range(45)]})
+    fig = charts.bar_figure(df, "school", "pct", "Proficiency by school", horizontal=True)
+    assert len(fig.data[0].y) == charts.MAX_ROWS == 40
+    assert "School 39" in fig.data[0].y and "School 40" not in fig.data[0].y
+    assert fig.layout.title.text == "Proficiency by school: the 40 lowest of 45 shown (all in the data table)"
+    # a vertical chart (years, facets, student groups) is never cut
+    assert len(charts.bar_figure(df, "school", "pct", "t").data[0].x) == 45
+
+
+def test_a_heatmap_of_many_schools_keeps_the_rows_with_the_lowest_mean():
+    rows = [{"school": f"S{i:02d}", "facet": f, "score": float(i + (10 if f == "b" else 0)), "label": ""}
+            for i in range(50) for f in ("a", "b")]
+    fig = charts.heatmap_figure(pl.DataFrame(rows), "facet", "school", "score", "label", "Trust", z_range=(0, 100))
+    assert list(fig.data[0].y) == [f"S{i:02d}" for i in range(40)]
+    assert fig.layout.title.text.endswith("the 40 lowest of 50 shown (all in the data table)")
+
+
+def test_a_scatter_of_many_schools_names_them_in_the_hover_only():
+    df = pl.DataFrame({"x": [float(i) for i in range(41)], "y": [1.0] * 41, "name": [f"S{i}" for i in range(41)]})
+    fig = charts.scatter_figure(df, "x", "y", "name", "t", x_title="x", y_title="y")
+    assert fig.data[0].mode == "markers" and len(fig.data[0].text) == 41

@@ -140,3 +140,18 @@ def test_status_change_grid_places_groups_and_leaves_withheld_ones_out():
     only = views.status_change_grid(c, T, "ELA", g, group="All Students", school="S2")
     assert only.frames["grid"]["count"].sum() == 1 and only.extra["left_out"] == 0
     assert "All Students at each school, School S2" in only.titles["grid"]
+
+
+def test_readiness_spread_of_many_schools_by_hand():
+    # 2024-25: four schools whose last votes of the year were 40 (after a first vote of 10), 60, 80 and 100.
+    # Linear percentiles of [40, 60, 80, 100]: 25th at 40 + 0.75 x 20 = 55, median 70, 75th at 80 + 0.25 x 20 = 85.
+    votes = pl.DataFrame({
+        "school_id": ["A", "A", "B", "C", "D"], "school_year": ["2024-25"] * 5,
+        "vote_date": [dt.date(2024, 10, 1), dt.date(2025, 3, 1), dt.date(2025, 3, 1), dt.date(2025, 3, 2),
+                      dt.date(2025, 3, 3)],
+        "pct_ready_of_cast": [10.0, 40.0, 60.0, 80.0, 100.0],
+    })
+    expected = pl.DataFrame({
+        "school_name": ["25th percentile school", "75th percentile school", "Median school"],
+        "school_year": ["2024-25"] * 3, "pct_ready_of_cast": [55.0, 85.0, 70.0]})
+    assert_frame_equal(views.readiness_spread(votes), expected)
