@@ -8,7 +8,7 @@ from dashboard.board_pack import BoardPackError
 ui.page_header("Board pack", "Every chart for a school year, one per slide, with its footnote, alt text and speaker "
                "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.")
 kind = ui.choice("Pack for", ["The district", "One school"], key="pack_kind")
-school = ui.school_filter(ui.choices("school_summary"), allow_all=False) if kind == "One school" else None
+school = ui.school_filter(ui.choices("schools"), allow_all=False) if kind == "One school" else None
 years = ui.choices("achievement_cells").years
 year = ui.select_filter("year", "School year", years)
 if not years:

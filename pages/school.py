@@ -6,13 +6,16 @@ from dashboard import figures, ui, views
 
 ui.page_header("School profile", "One school's trust, collective professional learning, readiness votes and "
                "achievement, year by year.")
-school = ui.school_filter(ui.choices("school_summary"), allow_all=False)
-subject = ui.select_filter("subject", "Subject", ui.choices("achievement_cells").subjects)
+school = ui.school_filter(ui.choices("schools"), allow_all=False)
 if school is None:
     st.info("No schools loaded yet. Load a schools file on the Data page.")
     st.stop()
-v = ui.view(views.school_profile, school, ui.data("achievement_cells"), ui.data("trust_results"),
-            ui.data("cpl_cadence"), ui.data("readiness"), ui.data("thresholds"), subject or views.ALL)
+# one school's rows, read for that school alone
+mine = {name: ui.data(name, school=school) for name in ("achievement_cells", "trust_results", "cpl_cadence",
+                                                        "readiness")}
+subject = ui.select_filter("subject", "Subject", ui.choices("achievement_cells", school=school).subjects)
+v = ui.view(views.school_profile, school, mine["achievement_cells"], mine["trust_results"], mine["cpl_cadence"],
+            mine["readiness"], ui.data("thresholds"), subject or views.ALL)
 if v.empty:
     st.info(v.empty)
     st.stop()

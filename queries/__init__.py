@@ -15,6 +15,7 @@ import polars as pl
 import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
+FETCH_BATCH = 50_000  # rows turned into a frame at a time
 EXPANDING = ("school_ids", "years")  # parameters bound as lists
 
 
@@ -49,14 +50,18 @@ def scope_params(school_ids: list[str] | None) -> dict:
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:
     result = conn.execute(statement(name), params)
     columns = list(result.keys())
-    # a text() statement has no result types for SQLAlchemy to apply: the driver's rows, as they are, skip the cost
-    # of building a Row object per row (a third of a cold page's read of a large table)
-    rows = result.cursor.fetchall() if result.cursor is not None else result.fetchall()
-    result.close()
     if set(columns) != set(schema):
+        result.close()
         raise RuntimeError(f"query {name} returned {columns}, declared {list(schema)}")
     # SQLite hands dates back as ISO text: read them as text, then type them
     text_dates = [c for c in columns if schema[c] == pl.Date and conn.dialect.name == "sqlite"]
-    frame = pl.DataFrame(rows, schema={c: (pl.String if c in text_dates else schema[c]) for c in columns},
-                         orient="row")
+    read_schema = {c: (pl.String if c in text_dates else schema[c]) for c in columns}
+    # a text() statement has no result types for SQLAlchemy to apply: the driver's rows, as they are, skip the cost
+    # of building a Row object per row; taken in batches, so a large table never sits in memory as Python tuples
+    cursor = result.cursor
+    parts = []
+    while rows := (cursor.fetchmany(FETCH_BATCH) if cursor is not None else result.fetchmany(FETCH_BATCH)):
+        parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
+    result.close()
+    frame = pl.concat(parts, rechunk=True) if parts else pl.DataFrame(schema=read_schema)
     return frame.with_columns(pl.col(c).str.to_date() for c in text_dates) if text_dates else frame
