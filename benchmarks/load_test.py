@@ -58,6 +58,14 @@ RENDERED_JS = """
 """
 
 
+# The readers share the server's machine: a lean browser, so the figures are the server's as far as possible. No
+# GPU (software rendering would spend the cores), no background services, and the contexts' pages share a few
+# renderer processes instead of one or more each.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-extensions",
+                 "--disable-features=IsolateOrigins,site-per-process", "--renderer-process-limit=4"]
+
+
 def percentile(values: list[float], pct: float) -> float | None:
     """Nearest-rank percentile."""
     if not values:
@@ -78,28 +86,29 @@ async def render(page, title: str, timeout_s: float) -> None:
         raise RuntimeError("the page shows an exception")
 
 
-async def log_in(page, args) -> None:
+async def log_in(page, args, timeout_s: float | None = None) -> None:
     # the login form (its page has a title of its own), or the sidebar of a session signed in already
-    await page.wait_for_selector("button:has-text('Log in'), [data-testid='stSidebarNav']", timeout=args.timeout * 1000)
+    timeout_ms = (timeout_s or args.timeout) * 1000
+    await page.wait_for_selector("button:has-text('Log in'), [data-testid='stSidebarNav']", timeout=timeout_ms)
     login = page.get_by_role("button", name="Log in")
     if await login.count():
-        await page.get_by_role("textbox", name="Username").fill(args.username)
-        await page.get_by_role("textbox", name="Password").fill(args.password)
+        await page.get_by_role("textbox", name="Username").fill(args.username, timeout=timeout_ms)
+        await page.get_by_role("textbox", name="Password").fill(args.password, timeout=timeout_ms)
         await login.click()
 
 
 async def reader(number: int, browser, args, stats: Stats, deadline: float, visits: int | None = None) -> None:
     rng = random.Random(args.seed + number)
-    await asyncio.sleep(rng.uniform(0, args.ramp))
+    await asyncio.sleep(args.ramp * max(number, 0) / max(args.sessions, 1))  # readers arrive one after another
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     try:
         while True:  # log in; a failure is counted and tried again after a pause, while time remains
             start = time.perf_counter()
             try:
-                await page.goto(args.url, timeout=args.timeout * 1000, wait_until="domcontentloaded")
-                await log_in(page, args)
-                await render(page, PAGES["Overview"][0], args.timeout)
+                await page.goto(args.url, timeout=args.login_timeout * 1000, wait_until="domcontentloaded")
+                await log_in(page, args, args.login_timeout)
+                await render(page, PAGES["Overview"][0], args.login_timeout)
                 stats.renders.append({"session": number, "page": "Overview (after login)", "seconds":
                                       time.perf_counter() - start, "first": True})
                 break
@@ -146,7 +155,7 @@ async def run(args) -> dict:
 
     stats = Stats()
     async with async_playwright() as p:
-        launch = {"headless": True, "args": ["--no-sandbox", "--disable-dev-shm-usage"]}
+        launch = {"headless": True, "args": CHROMIUM_ARGS}
         if args.chromium:
             launch["executable_path"] = args.chromium
         browser = await p.chromium.launch(**launch)
@@ -154,7 +163,7 @@ async def run(args) -> dict:
             warm = argparse.Namespace(**{**vars(args), "pause": (0.5, 1.0), "ramp": 0})
             await reader(-1, browser, warm, Stats(), time.monotonic() + 0.1 + len(PAGES) * 1.2, visits=len(PAGES))
         started = time.monotonic()
-        deadline = started + args.duration
+        deadline = started + args.ramp + args.duration  # every reader in for the whole of --duration
         await asyncio.gather(*(reader(n, browser, args, stats, deadline) for n in range(args.sessions)))
         elapsed = time.monotonic() - started
         await browser.close()
@@ -183,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=120, help="seconds during which readers open pages")
     parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"),
                         help="seconds a reader spends on a page before the next one")
-    parser.add_argument("--ramp", type=float, default=10, help="readers start spread over this many seconds")
+    parser.add_argument("--ramp", type=float, default=60,
+                        help="readers arrive one after another over this many seconds (a fresh browser context "
+                             "loads Streamlit's whole front end, which on 2 cores shared with the server is the "
+                             "heaviest step); --duration then runs with every reader in")
+    parser.add_argument("--login-timeout", type=float, default=180,
+                        help="seconds a reader's login (and first page) may take before it is an error")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take before it is an error")
     parser.add_argument("--username", default="supt")
     parser.add_argument("--password", default="demo")
