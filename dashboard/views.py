@@ -839,3 +839,12 @@ def last_loaded(log: pl.DataFrame) -> pl.DataFrame:
         return rows.with_columns(pl.lit("never").alias("last loaded"), pl.lit(None, pl.String).alias("file"),
                                  pl.lit(None, pl.String).alias("by"))
     return rows.join(latest, on="source", how="left").with_columns(c("last loaded").fill_null("never"))
+
+
+def accounts_table(people: list) -> pl.DataFrame:
+    """One row per account (``accounts.Account``) for the admin page: never a password hash."""
+    return pl.DataFrame(
+        [(a.username, a.display_name, a.role, ";".join(a.schools), a.active, "locked" if a.locked() else "",
+          a.failed_attempts) for a in people],
+        schema={"username": pl.String, "name": pl.String, "role": pl.String, "schools": pl.String,
+                "active": pl.Boolean, "lock": pl.String, "failed attempts": pl.Int64}, orient="row")

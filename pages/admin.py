@@ -1,10 +1,9 @@
 """Accounts and audit (admins only): add an account, change role and schools, reset a password, disable or enable,
 and read the audit log."""
 
-import polars as pl
 import streamlit as st
 
-from dashboard import access, accounts, audit, ui
+from dashboard import access, accounts, audit, db, ui, views
 
 caller = access.current()
 if not caller.may_open("admin"):  # the entrypoint checks too; a page never trusts that alone
@@ -14,17 +13,12 @@ if not caller.may_open("admin"):  # the entrypoint checks too; a page never trus
 ui.page_header("Accounts and audit", "Who may log in, what they may see, and what has been done. Passwords are "
                "stored only as bcrypt hashes; nobody can read one back.")
 engine = ui.get_engine()
-with engine.connect() as conn:
+with db.reading(engine) as conn:
     people = accounts.all_accounts(conn)
-    school_names = dict(conn.exec_driver_sql("SELECT school_id, school_name FROM school ORDER BY school_name").all())
+school_names = ui.choices("schools").schools  # id -> name, in name order
 
-table = pl.DataFrame(
-    [(a.username, a.display_name, a.role, ";".join(a.schools), a.active,
-      "locked" if a.locked() else "", a.failed_attempts) for a in people],
-    schema={"username": pl.String, "name": pl.String, "role": pl.String, "schools": pl.String, "active": pl.Boolean,
-            "lock": pl.String, "failed attempts": pl.Int64}, orient="row")
 st.subheader("Accounts")
-st.dataframe(table, width="stretch", hide_index=True)
+st.dataframe(views.accounts_table(people).to_arrow(), width="stretch", hide_index=True)
 
 
 def _done(message: str) -> None:
@@ -70,7 +64,7 @@ if usernames:
                     st.error(str(exc))
 
 st.subheader("Audit log")
-with engine.connect() as conn:
+with db.reading(engine) as conn:
     log = audit.read(conn, limit=2000)
 st.caption("Newest first: logins, failed logins, lockouts, account changes, loads, undos and downloads.")
 ui.show_table(log, "audit_log")

@@ -334,3 +334,15 @@ def test_data_page_loads_a_good_csv_and_shows_the_summary(app):
     last = next(d.value for d in app.dataframe if "last loaded" in d.value.columns)
     assert set(last["source"]) == {"schools", "cpl", "trust", "readiness", "achievement"}
     assert (last["last loaded"] != "never").all()
+
+
+def test_admin_page_lists_the_accounts_and_offers_every_school(app):
+    goto(app, "admin")
+    accounts_table = app.dataframe[0].value
+    # the demo accounts of dashboard/demo.py, and no column that could hold a password or its hash
+    assert {"supt", "coach", "principal", "board", "admin"} <= set(accounts_table["username"])
+    assert not [c for c in accounts_table.columns if "pass" in c.lower() or "hash" in c.lower()]
+    schools = pl.read_csv(SAMPLE / "schools.csv")
+    offered = next(m for m in app.multiselect if m.label.startswith("Schools (coach"))
+    assert list(offered.options) == [f"{name} ({sid})" for sid, name in
+                                     schools.sort("school_name").select("school_id", "school_name").iter_rows()]
