@@ -48,7 +48,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> sa.Engine:
-    """An engine for the URL; SQLite gets WAL, a busy timeout and real transactions."""
+    """An engine for the URL; SQLite gets WAL, a busy timeout and real transactions; PostgreSQL ISO dates."""
     url = resolve_url(url)
     if is_sqlite(url):
         engine = sa.create_engine(url)
@@ -67,6 +67,10 @@ def make_engine(url: str | None = None) -> sa.Engine:
             conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
+    if sa.make_url(url).get_backend_name() == "postgresql":
+        # dates as text are ISO (2024-09-03) whatever the server's or database's DateStyle: the CPL month units
+        # take a date's first 7 characters as its month
+        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c DateStyle=ISO,YMD"})
     return sa.create_engine(url, pool_pre_ping=True)
 
 

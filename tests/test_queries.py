@@ -140,3 +140,35 @@ def test_computed_tables_follow_scope(loaded):
     summary = computed.export_table(loaded, "school_summary", school_ids=["S2"]).to_dicts()
     assert [r["school_id"] for r in summary] == ["S2"]
     assert summary[0]["all_students_pct_proficient"] == pytest.approx(100 * (40 + 44) / (80 + 80))
+
+
+@pytest.mark.postgres
+def test_cpl_months_are_iso_whatever_the_databases_datestyle(_pg_url, tmp_path):
+    # a database set to day-first dates ('SQL, DMY' prints 03/09/2024): the months must still read 2024-09
+    import sqlalchemy as sa
+
+    from conftest import _fresh_postgres
+    from dashboard import db
+
+    name = sa.make_url(_pg_url).database
+    admin = sa.create_engine(sa.make_url(_pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET DateStyle = \'SQL, DMY\'')
+    try:
+        engine = _fresh_postgres(_pg_url)
+        db.migrate(engine)
+        directory = tmp_path / "in"
+        directory.mkdir()
+        for file_name, text in FILES.items():
+            (directory / file_name).write_text(textwrap.dedent(text).strip() + "\n", encoding="utf-8")
+        assert load_files(engine, files_in_directory(directory), user="tester").ok
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW DateStyle").scalar() == "ISO, YMD"
+            months = queries.run(conn, "cpl_team_month", computed.CPL_MONTH_SCHEMA, **queries.scope_params(None),
+                                 **EVERY_YEAR)
+        assert sorted(months["month"].to_list()) == ["2024-09", "2024-09"]
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" RESET DateStyle')
+        admin.dispose()
