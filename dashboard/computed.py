@@ -44,9 +44,9 @@ def read(conn: sa.Connection, unit: str, schema: dict, school_ids: list[str] | N
     return queries.run(conn, unit, schema, **queries.scope_params(school_ids), **params)
 
 
-def year_params(year_start: int | None) -> dict:
-    """The ``:all_years`` and ``:years`` parameters of a unit that can read one school year (None: every year)."""
-    return {"all_years": 1 if year_start is None else 0, "years": [-1 if year_start is None else year_start]}
+def _one_year(year_start: int | None) -> dict:
+    return queries.year_params(None if year_start is None else [year_start])
+
 
 
 # --- achievement -------------------------------------------------------------------------------------------------
@@ -386,7 +386,7 @@ def cpl_team_months(conn: sa.Connection, school_ids: list[str] | None = None,
                     year_start: int | None = None) -> pl.DataFrame:
     """One row per school, team and calendar month with a meeting: meetings, minutes and attendees, with the school
     year label and the month's first day (``month_start``) for ordering."""
-    rows = read(conn, "cpl_team_month", CPL_MONTH_SCHEMA, school_ids, **year_params(year_start))
+    rows = read(conn, "cpl_team_month", CPL_MONTH_SCHEMA, school_ids, **_one_year(year_start))
     return rows.with_columns(_year_label("year_start").alias("school_year"),
                              (c("month") + "-01").str.to_date().alias("month_start")).sort("school_id", "team", "month")
 
@@ -394,7 +394,7 @@ def cpl_team_months(conn: sa.Connection, school_ids: list[str] | None = None,
 def cpl_protocols(conn: sa.Connection, school_ids: list[str] | None = None,
                   year_start: int | None = None) -> pl.DataFrame:
     """One row per school, protocol and school year: meetings and minutes (protocol "not recorded" where blank)."""
-    rows = read(conn, "cpl_protocols", CPL_PROTOCOL_SCHEMA, school_ids, **year_params(year_start))
+    rows = read(conn, "cpl_protocols", CPL_PROTOCOL_SCHEMA, school_ids, **_one_year(year_start))
     return rows.with_columns(c("protocol").fill_null("not recorded"), _year_label("year_start").alias("school_year")
                              ).sort("school_id", "year_start", "protocol")
 
@@ -402,5 +402,5 @@ def cpl_protocols(conn: sa.Connection, school_ids: list[str] | None = None,
 def cpl_meeting_days(conn: sa.Connection, school_ids: list[str] | None = None,
                      year_start: int | None = None) -> pl.DataFrame:
     """One row per school and meeting date: the meetings held that day and their minutes."""
-    rows = read(conn, "cpl_meeting_days", CPL_DAY_SCHEMA, school_ids, **year_params(year_start))
+    rows = read(conn, "cpl_meeting_days", CPL_DAY_SCHEMA, school_ids, **_one_year(year_start))
     return rows.with_columns(_year_label("year_start").alias("school_year")).sort("school_id", "meeting_date")

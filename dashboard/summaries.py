@@ -78,5 +78,5 @@ def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = No
         conn.execute(sa.delete(table).where(table.c.year_start.in_(list(year_starts))))
     if rows is None:
         rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
-                           all_years=1 if year_starts is None else 0, years=list(year_starts or [-1]))
+                           **queries.year_params(year_starts))
     bulk.insert_rows(conn, table, cpl_team_year_rows(rows))

@@ -202,11 +202,6 @@ def benchmark_caption(subject: str | None) -> None:
                    f"schools, {subject} {year}: All Students {last['pct_proficient']:.1f}% proficient.")
 
 
-def table(name: str) -> pl.DataFrame:
-    """A computed table for the current user's scope at the current data version."""
-    return _table(db.resolve_url(), name, current_scope(), data_version())
-
-
 # --- cached page views and figures -------------------------------------------------------------------------------
 # A page's view (``dashboard.views``) and its figures (``dashboard.figures``) are built once per filter values,
 # scope and data version and shared by every rerun and session with the same key, so a rerun with the same filters

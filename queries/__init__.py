@@ -47,6 +47,13 @@ def scope_params(school_ids: list[str] | None) -> dict:
     return {"all_schools": 0, "school_ids": list(school_ids) or nobody}
 
 
+def year_params(year_starts: list[int] | None) -> dict:
+    """The ``:all_years`` and ``:years`` parameters of a unit that can read some school years (None: every year)."""
+    if year_starts is None:
+        return {"all_years": 1, "years": [-1]}
+    return {"all_years": 0, "years": list(year_starts) or [-1]}  # no school year starts in year -1
+
+
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:
     result = conn.execute(statement(name), params)
     columns = list(result.keys())

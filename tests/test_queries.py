@@ -25,7 +25,7 @@ SCHEMAS = {
     "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
-EVERY_YEAR = {"all_years": 1, "years": [-1]}
+EVERY_YEAR = queries.year_params(None)
 OTHER_PARAMS = {unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
                                               "cpl_meeting_days")}
 
