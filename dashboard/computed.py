@@ -51,9 +51,26 @@ def _one_year(year_start: int | None) -> dict:
 
 # --- achievement -------------------------------------------------------------------------------------------------
 
-def achievement_cells(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
-    """One row per school, subject, student group, grade and year, screened: ``withheld``, ``reason``, ``shown_as``."""
-    return privacy.screen_achievement(read(conn, "achievement_cells", CELLS_SCHEMA, school_ids), t)
+def achievement_cells(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None,
+                      year_starts: list[int] | None = None) -> pl.DataFrame:
+    """One row per school, subject, student group, grade and year, screened: ``withheld``, ``reason``, ``shown_as``
+    (of the school years ``year_starts``; None: every year)."""
+    rows = read(conn, "achievement_cells", CELLS_SCHEMA, school_ids, **queries.year_params(year_starts))
+    return privacy.screen_achievement(rows, t)
+
+
+SCHOOL_CELLS_SCHEMA = {**SCHOOL, "subject": S, "student_group": S, "grade": S, "year_start": I, "n_tested": I,
+                       "n_proficient": I, "pct_proficient": F, "withheld": B, "reason": S}
+
+
+def school_cells(conn: sa.Connection, school_ids: list[str] | None = None,
+                 groups: list[str] | None = None) -> pl.DataFrame:
+    """One row per school, subject, student group and year, grades combined and screened (``school_level_cells`` of
+    ``achievement_cells``, as stored at load by ``dashboard.summaries``; grade ``All``), of the student groups
+    ``groups`` (None: every group)."""
+    rows = read(conn, "school_cells", {**SCHOOL_CELLS_SCHEMA, "withheld": I}, school_ids,
+                **queries.group_params(groups))
+    return rows.with_columns(c("withheld").cast(B)).select(list(SCHOOL_CELLS_SCHEMA))
 
 
 GAINS_COLUMNS = ["school_id", "school_name", "subject", "student_group", "grade", "school_year", "prior_year",
@@ -153,7 +170,7 @@ def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:
     """The whole district's All Students proficiency per year, by subject and for all subjects together (subject
     ``All``), weighted by counts, with the number of schools: the benchmark shown beside a scoped user's own
     rollup. Only district totals leave this function, never a school's figure or name."""
-    cells = achievement_cells(conn, t, None)
+    cells = school_cells(conn, None, [ALL_STUDENTS])
     if cells.is_empty():
         return pl.DataFrame(schema={"subject": S, "year_start": I, "n_tested": I, "pct_proficient": F,
                                     "schools": I, "district_schools": I})
@@ -278,6 +295,19 @@ def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: li
                                achievement_cells(conn, t, school_ids), values)
 
 
+STORED_SUMMARY_SCHEMA = {**SCHOOL, "school_year": S, "trust_index": F, "trust_index_change": F,
+                         "cpl_consistency_pct": F, "cpl_minutes_per_month": F, "readiness_pct_ready": F,
+                         "readiness_passed": I, "all_students_pct_proficient": F, "all_students_change_pp": F,
+                         "groups_declined": I, "attention": S}
+
+
+def stored_school_summary(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """The school summary as the last load, undo or change of a setting stored it (``summaries.refresh_screened``):
+    the same rows as ``school_summary`` under the stored settings, read in one statement."""
+    rows = read(conn, "school_summary", STORED_SUMMARY_SCHEMA, school_ids)
+    return rows.with_columns(c("readiness_passed").cast(B)).sort("school_id").select(SUMMARY_COLUMNS)
+
+
 def schools(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
     """One row per school: id, name, network and level."""
     return read(conn, "schools", SCHOOLS_SCHEMA, school_ids).drop("enrollment")
@@ -356,6 +386,7 @@ def attention_reasons(values: dict[str, float]) -> pl.Expr:
 def export_table(engine: sa.Engine, table: str, values: dict[str, float] | None = None,
                  school_ids: list[str] | None = None) -> pl.DataFrame:
     with engine.connect() as conn:
+        custom = values is not None  # settings other than the stored ones: the summary is built, not read
         values = values or settings_mod.load(conn)
         t = Thresholds.from_settings(values)
         if table == "gains":
@@ -367,7 +398,7 @@ def export_table(engine: sa.Engine, table: str, values: dict[str, float] | None 
         if table == "readiness":
             return readiness_export(conn, t, school_ids)
         if table == "school_summary":
-            return school_summary(conn, values, school_ids)
+            return school_summary(conn, values, school_ids) if custom else stored_school_summary(conn, school_ids)
     raise ValueError(f"unknown table {table}")
 
 

@@ -74,6 +74,7 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
             conn.execute(sa.insert(table).from_select(columns, sa.select(*[hist.c[c] for c in columns]).where(replaced)))
             conn.execute(sa.delete(hist).where(hist.c.changed_by_import == import_id))
         summaries.refresh(conn, row["source"], None)  # the pages' summaries, in this transaction
+        summaries.refresh_school_summary(conn)
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(status="undone"))
         bump_data_version(conn)
     return f"import {import_id} undone: {removed} rows it wrote removed, {restored} rows it replaced restored"

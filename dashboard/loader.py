@@ -160,6 +160,7 @@ def load_files(engine: sa.Engine, items: list[FileToLoad], *, replace_years: boo
         for p in prepared:
             outcomes.append(_write(conn, p, replace_years=replace_years, user=user))
         if any(o.changed for o in outcomes):
+            summaries.refresh_school_summary(conn)  # once, after every file of the load
             bump_data_version(conn)
     return LoadResult([], outcomes)
 

@@ -203,3 +203,42 @@ cpl_team_year_summary = sa.Table(
 )
 sa.Index("ix_cpl_team_year_summary_year", cpl_team_year_summary.c.year_start)
 sa.Index("ix_readiness_vote_year", readiness_vote.c.year_start)
+
+# --- performance (revision 0004): the screened, grade-combined achievement and the one-row-per-school summary ------
+
+# one row per school, subject, student group and school year: achievement with grades combined
+# (computed.school_level_cells) and screened (dashboard.privacy) under the stored settings; refreshed for the school
+# years a load or undo touches, and wholly when a setting changes
+achievement_school_year = sa.Table(
+    "achievement_school_year",
+    metadata,
+    sa.Column("school_id", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(64), primary_key=True),
+    sa.Column("student_group", sa.String(SHORT), primary_key=True),
+    sa.Column("year_start", sa.Integer, primary_key=True),
+    sa.Column("n_tested", sa.Integer),
+    sa.Column("n_proficient", sa.Integer),
+    sa.Column("pct_proficient", sa.Float),
+    sa.Column("withheld", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(32)),
+)
+sa.Index("ix_achievement_school_year_group", achievement_school_year.c.student_group)
+
+# one row per school: the figures of computed.school_summary_from (names, network and level are joined at read, so
+# a schools file needs no refresh); rebuilt after every load, undo and change of a setting
+school_summary = sa.Table(
+    "school_summary",
+    metadata,
+    sa.Column("school_id", sa.String(64), primary_key=True),
+    sa.Column("school_year", sa.String(16)),
+    sa.Column("trust_index", sa.Float),
+    sa.Column("trust_index_change", sa.Float),
+    sa.Column("cpl_consistency_pct", sa.Float),
+    sa.Column("cpl_minutes_per_month", sa.Float),
+    sa.Column("readiness_pct_ready", sa.Float),
+    sa.Column("readiness_passed", sa.Boolean),
+    sa.Column("all_students_pct_proficient", sa.Float),
+    sa.Column("all_students_change_pp", sa.Float),
+    sa.Column("groups_declined", sa.Integer, nullable=False),
+    sa.Column("attention", sa.Text),
+)

@@ -154,3 +154,9 @@ def store(conn: sa.Connection, name: str, value: float) -> None:
         raise SettingError(f"{name} may be raised but never set below {spec.floor:g} (asked for {value:g})")
     conn.execute(sa.delete(setting_table).where(setting_table.c.name == name))
     conn.execute(sa.insert(setting_table).values(name=name, value=float(value)))
+    # the screened summaries follow the settings, in this transaction, and the pages see the change at once (a late
+    # import: the summaries read the settings)
+    from dashboard import db, summaries
+
+    summaries.refresh_screened(conn)
+    db.bump_data_version(conn)

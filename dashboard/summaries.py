@@ -10,6 +10,14 @@ The aggregation is one polars function (``cpl_team_year_rows``). A load whose ro
 school years (a new year's file, a first load) hands them over as they are; otherwise the rows of those years are
 read back from the database, after the write, in the same transaction. Either way the summary is written with the
 loader's bulk insert: SQLite's window functions over millions of rows cost more than the load itself.
+
+``achievement_school_year``: one row per school, subject, student group and school year, grades combined and
+screened under the stored settings (``computed.school_level_cells`` of ``computed.achievement_cells``). Screening
+and combining stay within a school year, so a load refreshes the school years it touched.
+
+``school_summary``: one row per school (``computed.school_summary_from``), rebuilt from the tables above after every
+load or undo (``refresh_school_summary``). Both screened summaries depend on the settings: a change of a setting
+rebuilds them (``refresh_screened``).
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ import polars as pl
 import sqlalchemy as sa
 
 import queries
-from dashboard import bulk
-from dashboard.schema import cpl_team_year_summary
+from dashboard import bulk, computed
+from dashboard import settings as settings_mod
+from dashboard.privacy import Thresholds
+from dashboard.schema import achievement_school_year, cpl_team_year_summary, school_summary
 
 c = pl.col
 SUMMARY_COLUMNS = ["school_id", "team", "team_type", "year_start", "meetings", "minutes", "school_months",
@@ -28,7 +38,9 @@ MEETING_SCHEMA = {"school_id": pl.String, "team": pl.String, "team_type": pl.Str
                   "week_start": pl.Date, "meeting_date": pl.Date, "duration_minutes": pl.Int64,
                   "attendees": pl.Int64, "team_size": pl.Int64}
 TEAM_YEAR = ["school_id", "team", "year_start"]
-SOURCES_SUMMARISED = {"cpl"}
+SOURCES_SUMMARISED = {"cpl", "achievement"}
+SCHOOL_YEAR_COLUMNS = [c.name for c in achievement_school_year.columns]
+STORED_SUMMARY_COLUMNS = [c.name for c in school_summary.columns]
 
 
 def _sql_sum(name: str) -> pl.Expr:
@@ -62,21 +74,55 @@ def cpl_team_year_rows(meetings: pl.DataFrame) -> pl.DataFrame:
     return out.select(SUMMARY_COLUMNS).sort(TEAM_YEAR)
 
 
-def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None,
-            rows: pl.DataFrame | None = None) -> None:
-    """Rebuild the summaries of ``source`` for the given school years (None: every year), in ``conn``'s
-    transaction. ``rows``, when given, must hold every stored row of those years (the loader's append of years the
-    database did not hold); otherwise they are read back. A source without a summary is a no-op."""
-    if source not in SOURCES_SUMMARISED:
-        return
-    if year_starts is not None and not year_starts:
-        return
-    table = cpl_team_year_summary
+def _clear(conn: sa.Connection, table: sa.Table, year_starts: list[int] | None) -> None:
     if year_starts is None:
         conn.execute(sa.delete(table))
     else:
         conn.execute(sa.delete(table).where(table.c.year_start.in_(list(year_starts))))
+
+
+def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None,
+            rows: pl.DataFrame | None = None) -> None:
+    """Rebuild the summaries of ``source`` for the given school years (None: every year), in ``conn``'s
+    transaction. ``rows``, when given, must hold every stored row of those years (the loader's append of years the
+    database did not hold); otherwise they are read back. A source without a summary is a no-op. The school summary
+    is rebuilt separately, once per load (``refresh_school_summary``)."""
+    if source not in SOURCES_SUMMARISED:
+        return
+    if year_starts is not None and not year_starts:
+        return
+    if source == "achievement":
+        refresh_achievement(conn, year_starts)
+        return
+    _clear(conn, cpl_team_year_summary, year_starts)
     if rows is None:
         rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
                            **queries.year_params(year_starts))
-    bulk.insert_rows(conn, table, cpl_team_year_rows(rows))
+    bulk.insert_rows(conn, cpl_team_year_summary, cpl_team_year_rows(rows))
+
+
+def refresh_achievement(conn: sa.Connection, year_starts: list[int] | None = None) -> None:
+    """Rebuild ``achievement_school_year`` for the given school years (None: every year) under the stored
+    settings."""
+    t = Thresholds.from_settings(settings_mod.load(conn))
+    _clear(conn, achievement_school_year, year_starts)
+    cells = computed.achievement_cells(conn, t, None, year_starts)
+    if cells.height:
+        bulk.insert_rows(conn, achievement_school_year, computed.school_level_cells(cells).select(SCHOOL_YEAR_COLUMNS))
+
+
+def refresh_school_summary(conn: sa.Connection) -> None:
+    """Rebuild ``school_summary`` from the stored tables and summaries, under the stored settings."""
+    values = settings_mod.load(conn)
+    t = Thresholds.from_settings(values)
+    summary = computed.school_summary_from(computed.schools(conn), computed.trust_results(conn, t),
+                                           computed.cpl_cadence(conn), computed.readiness(conn, t),
+                                           computed.school_cells(conn), values)
+    conn.execute(sa.delete(school_summary))
+    bulk.insert_rows(conn, school_summary, summary.select(STORED_SUMMARY_COLUMNS))
+
+
+def refresh_screened(conn: sa.Connection) -> None:
+    """Rebuild every summary that depends on the settings (after a change of a setting, or a migration)."""
+    refresh_achievement(conn, None)
+    refresh_school_summary(conn)

@@ -114,13 +114,19 @@ def thresholds() -> Thresholds:
 
 CPL_DETAIL = {"cpl_team_months": computed.cpl_team_months, "cpl_protocols": computed.cpl_protocols,
               "cpl_meeting_days": computed.cpl_meeting_days}  # meeting-level counts: no figure to withhold
-TABLES = ("school_summary", "schools", "achievement_cells", "trust_results", "cpl_cadence", "readiness", *CPL_DETAIL)
+TABLES = ("school_summary", "schools", "achievement_cells", "school_cells", "trust_results", "cpl_cadence",
+          "readiness", *CPL_DETAIL)
 
 
 def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[str, float],
-          year_start: int | None = None) -> pl.DataFrame:
-    """One computed table (``TABLES``, not the school summary) for the schools ``ids`` (None: all)."""
+          year_start: int | None = None, group: str | None = None) -> pl.DataFrame:
+    """One computed table (``TABLES``) for the schools ``ids`` (None: all); ``year_start`` narrows the CPL detail
+    to one school year, ``group`` the school cells to one student group."""
     t = Thresholds.from_settings(values)
+    if name == "school_summary":
+        return computed.stored_school_summary(conn, ids)
+    if name == "school_cells":
+        return computed.school_cells(conn, ids, None if group is None else [group])
     if name == "schools":
         return computed.schools(conn, ids)
     if name == "achievement_cells":
@@ -138,28 +144,24 @@ def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[st
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner="Reading the district's data ...")
 def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> pl.DataFrame:
-    # the school summary is built from the cached tables it summarises, so each is read from the database once
-    parts = [_table(url, part, scope, version) for part in ("schools", "trust_results", "cpl_cadence", "readiness",
-                                                            "achievement_cells")] if name == "school_summary" else []
     with db.reading(engine(url)) as conn:
-        values = settings_mod.load(conn)
-        if name == "school_summary":
-            return computed.school_summary_from(*parts, values)
-        return _read(conn, name, _ids(scope), values)
+        return _read(conn, name, _ids(scope), settings_mod.load(conn))
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner="Reading the data ...")
 def _narrowed(url: str, name: str, scope: tuple[str, ...] | None, version: int, year: str | None,
-              school: str | None) -> pl.DataFrame:
-    """A table read for one school year (the CPL page's meeting-level detail) or one school (the school profile),
-    within the caller's scope, instead of filtered out of the whole district's rows."""
-    if name == "school_summary" or (year is not None and name not in CPL_DETAIL):
-        raise ValueError(f"{name} is not read by year or school")
+              school: str | None, group: str | None = None) -> pl.DataFrame:
+    """A table read for one school year (the CPL page's meeting-level detail), one school (the school profile) or
+    one student group (the school cells), within the caller's scope, instead of filtered out of the whole
+    district's rows."""
+    if ((year is not None and name not in CPL_DETAIL) or (group is not None and name != "school_cells")
+            or (school is not None and name == "school_summary")):
+        raise ValueError(f"{name} is not read by {'year' if year else 'group' if group else 'school'}")
     ids = _ids(scope)
     if school is not None:
         ids = [school] if ids is None or school in ids else []
     with db.reading(engine(url)) as conn:
-        return _read(conn, name, ids, settings_mod.load(conn), None if year is None else int(year[:4]))
+        return _read(conn, name, ids, settings_mod.load(conn), None if year is None else int(year[:4]), group)
 
 
 @st.cache_data(max_entries=16, ttl=3600)
@@ -212,17 +214,18 @@ def benchmark_caption(subject: str | None) -> None:
 @dataclass(frozen=True)
 class Data:
     """A named input of a cached view: a computed table (``TABLES``; ``year`` narrows the CPL detail to one school
-    year, ``school`` a table to one school), ``thresholds`` or the district ``benchmark``, read for the caller's
-    scope and data version."""
+    year, ``school`` a table to one school, ``group`` the school cells to one student group), ``thresholds`` or the
+    district ``benchmark``, read for the caller's scope and data version."""
     name: str
     year: str | None = None
     school: str | None = None
+    group: str | None = None
 
 
-def data(name: str, year: str | None = None, school: str | None = None) -> Data:
+def data(name: str, year: str | None = None, school: str | None = None, group: str | None = None) -> Data:
     if name not in (*TABLES, "thresholds", "benchmark"):
         raise ValueError(f"unknown input {name}")
-    return Data(name, year, school)
+    return Data(name, year, school, group)
 
 
 def _resolve(url: str, item: object, scope: tuple[str, ...] | None, version: int) -> object:
@@ -232,8 +235,8 @@ def _resolve(url: str, item: object, scope: tuple[str, ...] | None, version: int
         return Thresholds.from_settings(_settings(url, version))
     if item.name == "benchmark":
         return _benchmark_for(url, scope, version)
-    if item.year is not None or item.school is not None:
-        return _narrowed(url, item.name, scope, version, item.year, item.school)
+    if item.year is not None or item.school is not None or item.group is not None:
+        return _narrowed(url, item.name, scope, version, item.year, item.school, item.group)
     return _table(url, item.name, scope, version)
 
 
@@ -372,12 +375,12 @@ def presentation_controls() -> None:
                           help="Hide the menus and letter every chart for a projector (or add ?present=1 to a link)")
 
 
-def choices(table_name: str, *, school: str | None = None):
-    """The filter values of a computed table (``views.FilterChoices``; of one school's rows with ``school``),
-    cached with the table."""
+def choices(table_name: str, *, school: str | None = None, group: str | None = None):
+    """The filter values of a computed table (``views.FilterChoices``; of one school's rows with ``school``, one
+    student group's with ``group``), cached with the table."""
     from dashboard import views
 
-    return view(views.filter_choices, data(table_name, school=school))
+    return view(views.filter_choices, data(table_name, school=school, group=group))
 
 
 def network_level_filters(offered) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
 FETCH_BATCH = 50_000  # rows turned into a frame at a time
-EXPANDING = ("school_ids", "years")  # parameters bound as lists
+EXPANDING = ("school_ids", "years", "groups")  # parameters bound as lists
 
 
 @cache
@@ -52,6 +52,14 @@ def year_params(year_starts: list[int] | None) -> dict:
     if year_starts is None:
         return {"all_years": 1, "years": [-1]}
     return {"all_years": 0, "years": list(year_starts) or [-1]}  # no school year starts in year -1
+
+
+def group_params(groups: list[str] | None) -> dict:
+    """The ``:all_groups`` and ``:groups`` parameters of a unit that can read some student groups (None: every
+    group)."""
+    if groups is None:
+        return {"all_groups": 1, "groups": [""]}
+    return {"all_groups": 0, "groups": list(groups) or [""]}  # no student group is named ""
 
 
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:

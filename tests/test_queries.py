@@ -23,11 +23,14 @@ SCHEMAS = {
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.TRUST_SCHEMA,
     "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
+    "school_cells": {**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I},  # 1/0, typed by computed.school_cells
+    "school_summary": computed.STORED_SUMMARY_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
-OTHER_PARAMS = {unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
-                                              "cpl_meeting_days")}
+OTHER_PARAMS = {**{unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
+                                                 "cpl_meeting_days", "achievement_cells")},
+                "school_cells": queries.group_params(None)}
 
 
 FILES = {
@@ -172,3 +175,33 @@ def test_cpl_months_are_iso_whatever_the_databases_datestyle(_pg_url, tmp_path):
         with admin.connect() as conn:
             conn.exec_driver_sql(f'ALTER DATABASE "{name}" RESET DateStyle')
         admin.dispose()
+
+
+def test_school_cells_read_the_stored_screened_rows(loaded):
+    # FILES: S1 Math 50 of 100; S2 Math 40 of 80, ELA 44 of 80; all All Students, all shown (80 and 100 >= 10)
+    with loaded.connect() as conn:
+        cells = computed.school_cells(conn).sort("school_id", "subject")
+        english_learners = computed.school_cells(conn, None, ["English Learners"])
+        all_students = computed.school_cells(conn, ["S2"], ["All Students"])
+    assert cells.select("school_id", "subject", "grade", "n_tested", "n_proficient").rows() == [
+        ("S1", "Math", "All", 100, 50), ("S2", "ELA", "All", 80, 44), ("S2", "Math", "All", 80, 40)]
+    assert cells["pct_proficient"].to_list() == pytest.approx([50.0, 55.0, 50.0])
+    assert cells["withheld"].to_list() == [False, False, False]
+    assert english_learners.height == 0
+    assert all_students.height == 2
+
+
+def test_school_summary_unit_has_every_school_and_the_stored_figures(loaded, tmp_path):
+    # S1's trust: one all-staff overall score of 3.5 on a 1-5 scale -> index 100 * 2.5 / 4 = 62.5; S2's vote:
+    # 6 ready of 10 cast = 60% against 80 (not passed). A school with no results yet has a row of blanks.
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "schools.csv").write_text(
+        "school_id,school_name,level,network\nS3,Gamma High,high,North\n", encoding="utf-8")
+    assert load_files(loaded, files_in_directory(tmp_path / "more"), user="tester").ok
+    with loaded.connect() as conn:
+        rows = {r["school_id"]: r for r in computed.stored_school_summary(conn).to_dicts()}
+    assert sorted(rows) == ["S1", "S2", "S3"]
+    assert rows["S1"]["trust_index"] == pytest.approx(62.5)
+    assert rows["S2"]["readiness_pct_ready"] == pytest.approx(60.0) and rows["S2"]["readiness_passed"] is False
+    assert rows["S3"]["school_name"] == "Gamma High" and rows["S3"]["trust_index"] is None
+    assert rows["S3"]["groups_declined"] == 0 and rows["S3"]["readiness_passed"] is None

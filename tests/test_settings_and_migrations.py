@@ -42,9 +42,9 @@ def test_privacy_thresholds_can_be_raised_never_lowered(engine):
 def test_init_upgrades_then_is_a_no_op(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert main(["init", "--db", url]) == 0
-    assert "schema upgraded none -> 0003" in capsys.readouterr().out
+    assert "schema upgraded none -> 0004" in capsys.readouterr().out
     assert main(["init", "--db", url]) == 0
-    assert "schema already at 0003" in capsys.readouterr().out
+    assert "schema already at 0004" in capsys.readouterr().out
 
 
 def test_commands_on_an_uninitialised_database_say_to_run_init(tmp_path, capsys):
@@ -60,3 +60,28 @@ def test_resolve_url_prefers_flag_then_environment_then_local_file(monkeypatch, 
     monkeypatch.setenv(db.ENV_URL, "postgresql+psycopg://a@b/c")
     assert db.resolve_url(None) == "postgresql+psycopg://a@b/c"
     assert db.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_upgrading_a_loaded_database_to_0004_fills_its_screened_summaries(tmp_path):
+    # a database at revision 0003 holding one school's achievement (All Students 30 of 60, a group of 4 tested) is
+    # upgraded: the new summaries hold its rows as a load would have written them
+    import sqlalchemy as sa
+    from alembic import command
+
+    from dashboard import computed
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:
+        command.upgrade(db._alembic_config(conn), "0003")
+        conn.execute(sa.text("INSERT INTO school (school_id, school_name) VALUES ('S1', 'Alpha')"))
+        conn.execute(sa.text(
+            "INSERT INTO achievement (school_id, year_start, subject, student_group, grade, n_tested, n_proficient) "
+            "VALUES ('S1', 2024, 'Math', 'All Students', 'All', 60, 30), ('S1', 2024, 'Math', 'Migrant', 'All', 4, 1)"))
+    assert db.migrate(engine) == ("0003", "0004")
+    with engine.connect() as conn:
+        cells = {r["student_group"]: r for r in computed.school_cells(conn).to_dicts()}
+        summary = computed.stored_school_summary(conn).to_dicts()
+    assert cells["All Students"]["pct_proficient"] == pytest.approx(50.0) and not cells["All Students"]["withheld"]
+    assert cells["Migrant"]["withheld"] and cells["Migrant"]["reason"] == "small_n"
+    assert [(r["school_id"], r["school_name"], r["all_students_pct_proficient"]) for r in summary] == [
+        ("S1", "Alpha", pytest.approx(50.0))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from dashboard.summaries import MEETING_SCHEMA, SUMMARY_COLUMNS, cpl_team_year_rows
@@ -49,3 +50,77 @@ def test_a_team_meeting_only_in_the_first_week_has_the_rest_of_the_year_as_its_g
     ], schema=MEETING_SCHEMA)
     out = cpl_team_year_rows(rows).filter(pl.col("team") == "A").row(0, named=True)
     assert (out["weeks_with_meeting"], out["school_weeks"], out["longest_gap_weeks"]) == (1, 4, 3)
+
+
+# --- the screened summaries: achievement_school_year and school_summary, refreshed by loads, undo and settings ---
+
+def _by_group(engine) -> dict[str, dict]:
+    from dashboard import computed
+
+    with engine.connect() as conn:
+        return {r["student_group"]: r for r in computed.school_cells(conn).to_dicts()}
+
+
+def test_screened_summaries_follow_loads_settings_and_undo(engine, tmp_path):
+    import sqlalchemy as sa
+
+    from dashboard import computed, db, imports, settings
+    from district_files import load
+    from dashboard.schema import import_log
+
+    # grades 3 and 4 of one school: All Students 20 of 40 and 25 of 50; English Learners 3 of 6 (under 10: withheld)
+    # and 15 of 30
+    load(engine, tmp_path / "in", achievement="""
+        school_id,school_year,subject,student_group,grade,n_tested,n_proficient
+        S1,2024-25,Math,All Students,3,40,20
+        S1,2024-25,Math,All Students,4,50,25
+        S1,2024-25,Math,English Learners,3,6,3
+        S1,2024-25,Math,English Learners,4,30,15
+    """)
+    cells = _by_group(engine)
+    assert (cells["All Students"]["n_tested"], cells["All Students"]["n_proficient"]) == (90, 45)
+    assert cells["All Students"]["pct_proficient"] == pytest.approx(50.0) and not cells["All Students"]["withheld"]
+    # a group is withheld across grades when any of its grades is
+    assert cells["English Learners"]["withheld"] and cells["English Learners"]["reason"] == "small_n"
+    with engine.connect() as conn:
+        summary = computed.stored_school_summary(conn, ["S1"]).row(0, named=True)
+        version = db.data_version(conn)
+    assert summary["all_students_pct_proficient"] == pytest.approx(50.0)
+
+    # raising the threshold to 45 withholds grade 3's All Students (40 tested), so the school's All Students too,
+    # in the stored tables at once, and the pages see a new data version
+    with engine.begin() as conn:
+        settings.store(conn, "min_n_students", 45)
+    cells = _by_group(engine)
+    assert cells["All Students"]["withheld"] and cells["All Students"]["reason"] == "small_n"
+    with engine.connect() as conn:
+        assert computed.stored_school_summary(conn, ["S1"])["all_students_pct_proficient"].to_list() == [None]
+        assert db.data_version(conn) == version + 1
+        achievement_import = conn.execute(sa.select(sa.func.max(import_log.c.id))
+                                          .where(import_log.c.source == "achievement")).scalar_one()
+
+    imports.undo(engine, achievement_import)
+    assert _by_group(engine) == {}
+
+
+def test_a_load_refreshes_only_the_school_years_it_touched(engine, tmp_path):
+    from district_files import load
+
+    load(engine, tmp_path / "a", achievement="""
+        school_id,school_year,subject,student_group,grade,n_tested,n_proficient
+        S1,2023-24,Math,All Students,All,40,10
+        S1,2024-25,Math,All Students,All,40,20
+    """)
+    load(engine, tmp_path / "b", achievement="""
+        school_id,school_year,subject,student_group,grade,n_tested,n_proficient
+        S1,2024-25,Math,All Students,All,40,30
+    """)
+    from dashboard import computed
+
+    with engine.connect() as conn:
+        rows = computed.school_cells(conn).sort("year_start").select("year_start", "n_proficient").rows()
+        summary = computed.stored_school_summary(conn, ["S1"]).row(0, named=True)
+    assert rows == [(2023, 10), (2024, 30)]
+    # 30 of 40 = 75%, up from 10 of 40 = 25%: +50 pp
+    assert summary["all_students_pct_proficient"] == pytest.approx(75.0)
+    assert summary["all_students_change_pp"] == pytest.approx(50.0)
