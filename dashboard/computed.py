@@ -44,6 +44,22 @@ def read(conn: sa.Connection, unit: str, schema: dict, school_ids: list[str] | N
     return queries.run(conn, unit, schema, **queries.scope_params(school_ids), **params)
 
 
+NAMES = ("school_name", "network", "level")
+
+
+def unit_schema(schema: dict) -> dict:
+    """The columns a large unit returns: ``schema`` without the school's name, network and level."""
+    return {k: v for k, v in schema.items() if k not in NAMES}
+
+
+def read_named(conn: sa.Connection, unit: str, schema: dict, school_ids: list[str] | None, **params) -> pl.DataFrame:
+    """``read`` of a large unit that returns ``school_id`` without the school's name, network and level (the driver
+    hands over far fewer strings), with those joined here from the schools of the same scope, rows in their order."""
+    rows = read(conn, unit, unit_schema(schema), school_ids, **params)
+    names = read(conn, "schools", SCHOOLS_SCHEMA, school_ids).select("school_id", *NAMES)
+    return rows.join(names, on="school_id", how="inner", maintain_order="left").select(list(schema))
+
+
 def _one_year(year_start: int | None) -> dict:
     return queries.year_params(None if year_start is None else [year_start])
 
@@ -63,13 +79,13 @@ SCHOOL_CELLS_SCHEMA = {**SCHOOL, "subject": S, "student_group": S, "grade": S, "
                        "n_proficient": I, "pct_proficient": F, "withheld": B, "reason": S}
 
 
-def school_cells(conn: sa.Connection, school_ids: list[str] | None = None,
-                 groups: list[str] | None = None) -> pl.DataFrame:
+def school_cells(conn: sa.Connection, school_ids: list[str] | None = None, groups: list[str] | None = None,
+                 subjects: list[str] | None = None) -> pl.DataFrame:
     """One row per school, subject, student group and year, grades combined and screened (``school_level_cells`` of
     ``achievement_cells``, as stored at load by ``dashboard.summaries``; grade ``All``), of the student groups
-    ``groups`` (None: every group)."""
-    rows = read(conn, "school_cells", {**SCHOOL_CELLS_SCHEMA, "withheld": I}, school_ids,
-                **queries.group_params(groups))
+    ``groups`` and the subjects ``subjects`` (None: every one)."""
+    rows = read_named(conn, "school_cells", {**SCHOOL_CELLS_SCHEMA, "withheld": I}, school_ids,
+                **queries.group_params(groups), **queries.subject_params(subjects))
     return rows.with_columns(c("withheld").cast(B)).select(list(SCHOOL_CELLS_SCHEMA))
 
 
@@ -192,7 +208,7 @@ TRUST_COLUMNS = ["school_id", "school_name", "wave", "respondent_group", "facet"
 
 
 def trust_results(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
-    return privacy.screen_trust(read(conn, "trust_results", TRUST_SCHEMA, school_ids), t)
+    return privacy.screen_trust(read_named(conn, "trust_results", TRUST_SCHEMA, school_ids), t)
 
 
 def trust_change_from_results(results: pl.DataFrame) -> pl.DataFrame:
@@ -268,7 +284,7 @@ CPL_COLUMNS = ["school_id", "school_name", "team", "team_type", "school_year", "
 def cpl_cadence(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
     """One row per school, team and school year. Minutes per month are over the months of that school year in
     which any team of the district met; attendance is attendees over team size where the size is given."""
-    rows = read(conn, "cpl_team_year", CPL_SCHEMA, school_ids)
+    rows = read_named(conn, "cpl_team_year", CPL_SCHEMA, school_ids)
     return rows.with_columns(
         _year_label("year_start").alias("school_year"),
         (c("minutes") / c("school_months")).alias("minutes_per_month"),

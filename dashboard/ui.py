@@ -119,14 +119,16 @@ TABLES = ("school_summary", "schools", "achievement_cells", "school_cells", "tru
 
 
 def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[str, float],
-          year_start: int | None = None, group: str | None = None) -> pl.DataFrame:
+          year_start: int | None = None, groups: tuple[str, ...] | None = None,
+          subject: str | None = None) -> pl.DataFrame:
     """One computed table (``TABLES``) for the schools ``ids`` (None: all); ``year_start`` narrows the CPL detail
-    to one school year, ``group`` the school cells to one student group."""
+    to one school year, ``groups`` and ``subject`` the school cells to some student groups and one subject."""
     t = Thresholds.from_settings(values)
     if name == "school_summary":
         return computed.stored_school_summary(conn, ids)
     if name == "school_cells":
-        return computed.school_cells(conn, ids, None if group is None else [group])
+        return computed.school_cells(conn, ids, None if groups is None else list(groups),
+                                     None if subject is None else [subject])
     if name == "schools":
         return computed.schools(conn, ids)
     if name == "achievement_cells":
@@ -150,18 +152,19 @@ def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner="Reading the data ...")
 def _narrowed(url: str, name: str, scope: tuple[str, ...] | None, version: int, year: str | None,
-              school: str | None, group: str | None = None) -> pl.DataFrame:
-    """A table read for one school year (the CPL page's meeting-level detail), one school (the school profile) or
-    one student group (the school cells), within the caller's scope, instead of filtered out of the whole
-    district's rows."""
-    if ((year is not None and name not in CPL_DETAIL) or (group is not None and name != "school_cells")
-            or (school is not None and name == "school_summary")):
-        raise ValueError(f"{name} is not read by {'year' if year else 'group' if group else 'school'}")
+              school: str | None, groups: tuple[str, ...] | None = None, subject: str | None = None) -> pl.DataFrame:
+    """A table read for one school year (the CPL page's meeting-level detail), one school (the school profile), or
+    some student groups or one subject (the school cells), within the caller's scope, instead of filtered out of
+    the whole district's rows."""
+    if ((year is not None and name not in CPL_DETAIL) or (school is not None and name == "school_summary")
+            or ((groups is not None or subject is not None) and name != "school_cells")):
+        raise ValueError(f"{name} is not read by {'year' if year else 'school' if school else 'group or subject'}")
     ids = _ids(scope)
     if school is not None:
         ids = [school] if ids is None or school in ids else []
     with db.reading(engine(url)) as conn:
-        return _read(conn, name, ids, settings_mod.load(conn), None if year is None else int(year[:4]), group)
+        return _read(conn, name, ids, settings_mod.load(conn), None if year is None else int(year[:4]), groups,
+                     subject)
 
 
 @st.cache_data(max_entries=16, ttl=3600)
@@ -214,18 +217,20 @@ def benchmark_caption(subject: str | None) -> None:
 @dataclass(frozen=True)
 class Data:
     """A named input of a cached view: a computed table (``TABLES``; ``year`` narrows the CPL detail to one school
-    year, ``school`` a table to one school, ``group`` the school cells to one student group), ``thresholds`` or the
-    district ``benchmark``, read for the caller's scope and data version."""
+    year, ``school`` a table to one school, ``groups`` and ``subject`` the school cells to some student groups and
+    one subject), ``thresholds`` or the district ``benchmark``, read for the caller's scope and data version."""
     name: str
     year: str | None = None
     school: str | None = None
-    group: str | None = None
+    groups: tuple[str, ...] | None = None
+    subject: str | None = None
 
 
-def data(name: str, year: str | None = None, school: str | None = None, group: str | None = None) -> Data:
+def data(name: str, year: str | None = None, school: str | None = None, groups: tuple[str, ...] | None = None,
+         subject: str | None = None) -> Data:
     if name not in (*TABLES, "thresholds", "benchmark"):
         raise ValueError(f"unknown input {name}")
-    return Data(name, year, school, group)
+    return Data(name, year, school, None if groups is None else tuple(groups), subject)
 
 
 def _resolve(url: str, item: object, scope: tuple[str, ...] | None, version: int) -> object:
@@ -235,8 +240,8 @@ def _resolve(url: str, item: object, scope: tuple[str, ...] | None, version: int
         return Thresholds.from_settings(_settings(url, version))
     if item.name == "benchmark":
         return _benchmark_for(url, scope, version)
-    if item.year is not None or item.school is not None or item.group is not None:
-        return _narrowed(url, item.name, scope, version, item.year, item.school, item.group)
+    if any(v is not None for v in (item.year, item.school, item.groups, item.subject)):
+        return _narrowed(url, item.name, scope, version, item.year, item.school, item.groups, item.subject)
     return _table(url, item.name, scope, version)
 
 
@@ -375,12 +380,13 @@ def presentation_controls() -> None:
                           help="Hide the menus and letter every chart for a projector (or add ?present=1 to a link)")
 
 
-def choices(table_name: str, *, school: str | None = None, group: str | None = None):
-    """The filter values of a computed table (``views.FilterChoices``; of one school's rows with ``school``, one
-    student group's with ``group``), cached with the table."""
+def choices(table_name: str, *, school: str | None = None, groups: tuple[str, ...] | None = None,
+            subject: str | None = None):
+    """The filter values of a computed table (``views.FilterChoices``; of the rows narrowed as ``data`` narrows
+    them), cached with the table."""
     from dashboard import views
 
-    return view(views.filter_choices, data(table_name, school=school, group=group))
+    return view(views.filter_choices, data(table_name, school=school, groups=groups, subject=subject))
 
 
 def network_level_filters(offered) -> tuple[str, str]:

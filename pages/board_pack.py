@@ -9,7 +9,7 @@ ui.page_header("Board pack", "Every chart for a school year, one per slide, with
                "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.")
 kind = ui.choice("Pack for", ["The district", "One school"], key="pack_kind")
 school = ui.school_filter(ui.choices("schools"), allow_all=False) if kind == "One school" else None
-years = ui.choices("school_cells", group=views.ALL_STUDENTS).years  # the years with All Students results
+years = ui.choices("school_cells", groups=(views.ALL_STUDENTS,)).years  # the years with All Students results
 year = ui.select_filter("year", "School year", years)
 if not years:
     st.info("No results loaded yet: a board pack needs at least one school year of data.")

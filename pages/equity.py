@@ -6,13 +6,15 @@ from dashboard import figures, ui, views
 
 ui.page_header("Equity and achievement", "The share of tested students at or above proficient, by student group, "
                "compared with the year before and with All Students at the same school.")
-offered = ui.choices("achievement_cells")
+offered = ui.choices("school_cells", groups=(views.ALL_STUDENTS,))  # every school and subject has All Students
 network, level = ui.network_level_filters(offered)
 school = ui.school_filter(offered)
 subject = ui.select_filter("subject", "Subject", offered.subjects)
-group = ui.select_filter("group", "Student group", [views.ALL, *offered.groups], labels={views.ALL: "All groups"})
-v = ui.view(views.equity, ui.data("achievement_cells"), ui.data("thresholds"), subject, school or views.ALL,
-            group or views.ALL, network, level, scope_label=ui.scope_label())
+cells = ui.data("school_cells", subject=subject)  # grades combined and screened, the one subject shown
+group = ui.select_filter("group", "Student group", [views.ALL, *ui.choices("school_cells", subject=subject).groups],
+                         labels={views.ALL: "All groups"})
+v = ui.view(views.equity, cells, ui.data("thresholds"), subject, school or views.ALL, group or views.ALL, network,
+            level, scope_label=ui.scope_label())
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -22,7 +24,7 @@ ui.benchmark_caption(v.extra.get("subject"))
 ui.show_chart(ui.figure(figures.equity_levels, v), v.frames["levels"], "equity_levels", note=v.notes.get("levels"))
 ui.show_chart(ui.figure(figures.equity_change, v), v.frames["change"], "equity_change", note=v.notes.get("change"))
 grid_config = views.load_grid()
-grid = ui.view(views.status_change_grid, ui.data("achievement_cells"), ui.data("thresholds"), subject, grid_config,
+grid = ui.view(views.status_change_grid, cells, ui.data("thresholds"), subject, grid_config,
                school or views.ALL, group or views.ALL, network, level)
 if grid.empty:
     st.info(grid.empty)

@@ -7,7 +7,7 @@ from dashboard import figures, ui, views
 ui.page_header("District overview", "Where each school stands on trust, collective professional learning, "
                "readiness and achievement in its latest year.")
 network, level = ui.network_level_filters(ui.choices("school_summary"))
-v = ui.view(views.overview, ui.data("school_summary"), ui.data("school_cells", group=views.ALL_STUDENTS),
+v = ui.view(views.overview, ui.data("school_summary"), ui.data("school_cells", groups=(views.ALL_STUDENTS,)),
             ui.data("thresholds"), network, level, scope_label=ui.scope_label(), benchmark=ui.data("benchmark"))
 if v.empty:
     st.info(v.empty)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
 FETCH_BATCH = 50_000  # rows turned into a frame at a time
-EXPANDING = ("school_ids", "years", "groups")  # parameters bound as lists
+EXPANDING = ("school_ids", "years", "groups", "subjects")  # parameters bound as lists
 
 
 @cache
@@ -47,19 +47,27 @@ def scope_params(school_ids: list[str] | None) -> dict:
     return {"all_schools": 0, "school_ids": list(school_ids) or nobody}
 
 
+def _some(kind: str, values: list | None, nothing: object) -> dict:
+    """``:all_<kind>`` (1: every value) and ``:<kind>`` (the values; ``nothing``, which no row holds, when empty)."""
+    if values is None:
+        return {f"all_{kind}": 1, kind: [nothing]}
+    return {f"all_{kind}": 0, kind: list(values) or [nothing]}
+
+
 def year_params(year_starts: list[int] | None) -> dict:
     """The ``:all_years`` and ``:years`` parameters of a unit that can read some school years (None: every year)."""
-    if year_starts is None:
-        return {"all_years": 1, "years": [-1]}
-    return {"all_years": 0, "years": list(year_starts) or [-1]}  # no school year starts in year -1
+    return _some("years", year_starts, -1)  # no school year starts in year -1
 
 
 def group_params(groups: list[str] | None) -> dict:
     """The ``:all_groups`` and ``:groups`` parameters of a unit that can read some student groups (None: every
     group)."""
-    if groups is None:
-        return {"all_groups": 1, "groups": [""]}
-    return {"all_groups": 0, "groups": list(groups) or [""]}  # no student group is named ""
+    return _some("groups", groups, "")  # no student group is named ""
+
+
+def subject_params(subjects: list[str] | None) -> dict:
+    """The ``:all_subjects`` and ``:subjects`` parameters of a unit that can read some subjects (None: every one)."""
+    return _some("subjects", subjects, "")
 
 
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:

@@ -15,22 +15,23 @@ from dashboard.loader import files_in_directory, load_files
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
 SCHEMAS = {
     "achievement_cells": computed.CELLS_SCHEMA,
-    "cpl_team_year": computed.CPL_SCHEMA,
+    "cpl_team_year": computed.unit_schema(computed.CPL_SCHEMA),
     "cpl_team_month": computed.CPL_MONTH_SCHEMA,
     "cpl_protocols": computed.CPL_PROTOCOL_SCHEMA,
     "cpl_meeting_days": computed.CPL_DAY_SCHEMA,
     "readiness_votes": computed.READINESS_SCHEMA,
     "schools": computed.SCHOOLS_SCHEMA,
-    "trust_results": computed.TRUST_SCHEMA,
+    "trust_results": computed.unit_schema(computed.TRUST_SCHEMA),
     "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
-    "school_cells": {**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I},  # 1/0, typed by computed.school_cells
+    # 1/0, typed by computed.school_cells
+    "school_cells": computed.unit_schema({**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I}),
     "school_summary": computed.STORED_SUMMARY_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
 OTHER_PARAMS = {**{unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
                                                  "cpl_meeting_days", "achievement_cells")},
-                "school_cells": queries.group_params(None)}
+                "school_cells": {**queries.group_params(None), **queries.subject_params(None)}}
 
 
 FILES = {
@@ -107,7 +108,7 @@ def test_scope_never_narrows_the_district_school_weeks(loaded):
     # the district met in the weeks of 2 Sep (S1), 9 Sep and 16 Sep (S2): S1's team met in 1 of 3 school weeks,
     # whoever is asking
     with loaded.connect() as conn:
-        rows = queries.run(conn, "cpl_team_year", computed.CPL_SCHEMA, **queries.scope_params(["S1"])).to_dicts()
+        rows = queries.run(conn, "cpl_team_year", SCHEMAS["cpl_team_year"], **queries.scope_params(["S1"])).to_dicts()
     assert len(rows) == 1
     assert rows[0]["school_weeks"] == 3 and rows[0]["weeks_with_meeting"] == 1
     assert rows[0]["longest_gap_weeks"] == 3 - 1
@@ -183,12 +184,14 @@ def test_school_cells_read_the_stored_screened_rows(loaded):
         cells = computed.school_cells(conn).sort("school_id", "subject")
         english_learners = computed.school_cells(conn, None, ["English Learners"])
         all_students = computed.school_cells(conn, ["S2"], ["All Students"])
+        ela = computed.school_cells(conn, None, None, ["ELA"])
     assert cells.select("school_id", "subject", "grade", "n_tested", "n_proficient").rows() == [
         ("S1", "Math", "All", 100, 50), ("S2", "ELA", "All", 80, 44), ("S2", "Math", "All", 80, 40)]
     assert cells["pct_proficient"].to_list() == pytest.approx([50.0, 55.0, 50.0])
     assert cells["withheld"].to_list() == [False, False, False]
     assert english_learners.height == 0
     assert all_students.height == 2
+    assert ela.select("school_id", "n_proficient").rows() == [("S2", 44)]
 
 
 def test_school_summary_unit_has_every_school_and_the_stored_figures(loaded, tmp_path):
