@@ -68,8 +68,8 @@ def make_engine(url: str | None = None) -> sa.Engine:
 
         return engine
     if sa.make_url(url).get_backend_name() == "postgresql":
-        # dates as text are ISO (2024-09-03) whatever the server's or database's DateStyle: the CPL month units
-        # take a date's first 7 characters as its month
+        # a date cast to text is ISO (2024-09-03) whatever the server's or database's DateStyle, as on SQLite, so
+        # no statement's result depends on how the server was set up
         return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c DateStyle=ISO,YMD"})
     return sa.create_engine(url, pool_pre_ping=True)
 

@@ -112,17 +112,17 @@ def thresholds() -> Thresholds:
     return Thresholds.from_settings(settings_values())
 
 
-CPL_DETAIL = {"cpl_team_months": computed.cpl_team_months, "cpl_protocols": computed.cpl_protocols,
-              "cpl_meeting_days": computed.cpl_meeting_days}  # meeting-level counts: no figure to withhold
+BY_YEAR = ("cpl_meetings",)  # meeting-level rows (no figure to withhold), read one school year at a time
 TABLES = ("school_summary", "schools", "achievement_cells", "school_cells", "trust_results", "cpl_cadence",
-          "readiness", *CPL_DETAIL)
+          "readiness", *BY_YEAR)
 
 
 def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[str, float],
           year_start: int | None = None, groups: tuple[str, ...] | None = None,
           subject: str | None = None) -> pl.DataFrame:
-    """One computed table (``TABLES``) for the schools ``ids`` (None: all); ``year_start`` narrows the CPL detail
-    to one school year, ``groups`` and ``subject`` the school cells to some student groups and one subject."""
+    """One computed table (``TABLES``) for the schools ``ids`` (None: all); ``year_start`` narrows the CPL
+    meetings to one school year, ``groups`` and ``subject`` the school cells to some student groups and one
+    subject."""
     t = Thresholds.from_settings(values)
     if name == "school_summary":
         return computed.stored_school_summary(conn, ids)
@@ -139,8 +139,8 @@ def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[st
         return computed.cpl_cadence(conn, ids)
     if name == "readiness":
         return computed.readiness(conn, t, ids)
-    if name in CPL_DETAIL:
-        return CPL_DETAIL[name](conn, ids, year_start=year_start)
+    if name == "cpl_meetings":
+        return computed.cpl_meetings(conn, ids, year_start)
     raise ValueError(f"unknown table {name}")
 
 
@@ -153,10 +153,10 @@ def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner="Reading the data ...")
 def _narrowed(url: str, name: str, scope: tuple[str, ...] | None, version: int, year: str | None,
               school: str | None, groups: tuple[str, ...] | None = None, subject: str | None = None) -> pl.DataFrame:
-    """A table read for one school year (the CPL page's meeting-level detail), one school (the school profile), or
+    """A table read for one school year (the CPL page's meetings), one school (the school profile), or
     some student groups or one subject (the school cells), within the caller's scope, instead of filtered out of
     the whole district's rows."""
-    if ((year is not None and name not in CPL_DETAIL) or (school is not None and name == "school_summary")
+    if ((year is not None and name not in BY_YEAR) or (school is not None and name == "school_summary")
             or ((groups is not None or subject is not None) and name != "school_cells")):
         raise ValueError(f"{name} is not read by {'year' if year else 'school' if school else 'group or subject'}")
     ids = _ids(scope)
@@ -216,7 +216,7 @@ def benchmark_caption(subject: str | None) -> None:
 
 @dataclass(frozen=True)
 class Data:
-    """A named input of a cached view: a computed table (``TABLES``; ``year`` narrows the CPL detail to one school
+    """A named input of a cached view: a computed table (``TABLES``; ``year`` narrows the CPL meetings to one school
     year, ``school`` a table to one school, ``groups`` and ``subject`` the school cells to some student groups and
     one subject), ``thresholds`` or the district ``benchmark``, read for the caller's scope and data version."""
     name: str

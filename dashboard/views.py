@@ -438,12 +438,12 @@ def default_teams(keys: list[str]) -> tuple[str | None, str | None]:
     return (keys[0] if keys else None), (keys[1] if len(keys) > 1 else None)
 
 
-def cpl_detail(months: pl.DataFrame, protocols: pl.DataFrame, days: pl.DataFrame, cadence: pl.DataFrame,
-               year: str | None, network: str = ALL, level: str = ALL, school: str = ALL,
-               team_a: str | None = None, team_b: str | None = None) -> PageView:
+def cpl_detail(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str | None, network: str = ALL,
+               level: str = ALL, school: str = ALL, team_a: str | None = None, team_b: str | None = None) -> PageView:
     """Meetings and minutes per team per month, protocols used, a calendar of meeting days, and two chosen teams
-    side by side, for one school year."""
-    m = with_school_year(filter_schools(months, network, level, school))
+    side by side, for one school year (``meetings``: one row per meeting, ``computed.cpl_meetings``)."""
+    meetings = filter_schools(meetings, network, level, school)
+    m = computed.cpl_team_months(meetings)
     years = options(m, "school_year")
     if not years:
         return PageView(empty="No meeting records for these schools yet.")
@@ -467,7 +467,7 @@ def cpl_detail(months: pl.DataFrame, protocols: pl.DataFrame, days: pl.DataFrame
     noun = f"{teams.height} schools, mean per team" if by_school else f"{teams.height} teams"
     v.titles["monthly"] = f"CPL meetings and minutes per team per month, {where}, {year} ({noun})"
     # 2. protocols
-    p = with_school_year(filter_schools(protocols, network, level, school)).filter(c("school_year") == year)
+    p = computed.cpl_protocols(meetings).filter(c("school_year") == year)
     prot = (p.group_by("protocol").agg(c("meetings").sum(), c("minutes").sum())
             .with_columns((100 * c("meetings") / c("meetings").sum()).alias("share"))
             .sort("meetings", descending=True)
@@ -477,7 +477,7 @@ def cpl_detail(months: pl.DataFrame, protocols: pl.DataFrame, days: pl.DataFrame
     v.titles["protocols"] = (f"Protocols used in CPL meetings, {where}, {year} "
                              f"({int(prot['meetings'].sum()) if prot.height else 0} meetings)")
     # 3. calendar: meetings per day, weeks (Monday) by weekday
-    d = with_school_year(filter_schools(days, network, level, school)).filter(c("school_year") == year)
+    d = computed.cpl_meeting_days(meetings).filter(c("school_year") == year)
     cal = (d.group_by("meeting_date").agg(c("meetings").sum())
            .with_columns(c("meeting_date").dt.truncate("1w").alias("week_start"),
                          (c("meeting_date").dt.weekday() - 1).alias("weekday"))

@@ -23,8 +23,7 @@ with left:
 with right:
     ui.show_chart(ui.figure(figures.cpl_minutes, v, unit), v.frames["minutes"], "cpl_minutes")
 # the meeting-level detail is read for the one school year shown
-d = ui.view(views.cpl_detail, ui.data("cpl_team_months", year), ui.data("cpl_protocols", year),
-            ui.data("cpl_meeting_days", year), ui.data("cpl_cadence"), year, network, level, school,
+d = ui.view(views.cpl_detail, ui.data("cpl_meetings", year), ui.data("cpl_cadence"), year, network, level, school,
             st.session_state.get("cpl_team_a"), st.session_state.get("cpl_team_b"))
 ui.show_chart(ui.figure(figures.cpl_monthly, d, unit), d.frames["monthly"].drop("label"), "cpl_monthly")
 ui.show_chart(ui.figure(figures.cpl_calendar, d), d.frames["calendar"], "cpl_calendar", note=d.notes.get("calendar"))

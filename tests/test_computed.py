@@ -487,3 +487,44 @@ def test_school_summary_counts_a_published_percent_as_percent_of_tested(engine, 
     assert s1["all_students_change_pp"] == approx(now - before)
     # White ELA 50 -> 40 (published percents, 400 tested) declined; White Math 50 -> 50 did not
     assert declined(0.50 * 400, 400, 0.40 * 400, 400) and s1["groups_declined"] == 1
+
+
+# --- CPL: one school year's meetings summed by team and month, by protocol and by day ----------------------------
+
+def _meetings():
+    import datetime as dt
+
+    import polars as pl
+
+    rows = [  # school, team, date, minutes, attendees, protocol
+        ("S1", "Team A", "2024-09-03", 45, 5, "Tuning"),
+        ("S1", "Team A", "2024-09-17", 30, 4, None),
+        ("S1", "Team A", "2024-10-01", 60, 6, "Tuning"),
+        ("S1", "Team B", "2024-09-03", 50, 3, "Consultancy"),
+    ]
+    return pl.DataFrame([{
+        "school_id": s, "school_name": "Alpha", "network": "North", "level": "elementary", "team": t,
+        "team_type": "content", "year_start": 2024, "week_start": None, "meeting_date": dt.date.fromisoformat(d),
+        "duration_minutes": m, "attendees": a, "team_size": None, "protocol": p} for s, t, d, m, a, p in rows],
+        schema=computed.CPL_MEETING_SCHEMA)
+
+
+def test_cpl_team_months_by_hand():
+    # Team A: September 45 + 30 = 75 minutes in 2 meetings, 5 + 4 = 9 attendees; October 60 in 1, 6 attendees.
+    # Team B: September 50 in 1, 3 attendees.
+    months = computed.cpl_team_months(_meetings())
+    assert months.select("team", "month", "meetings", "minutes", "attendees", "school_year").rows() == [
+        ("Team A", "2024-09", 2, 75, 9, "2024-25"), ("Team A", "2024-10", 1, 60, 6, "2024-25"),
+        ("Team B", "2024-09", 1, 50, 3, "2024-25")]
+    assert str(months["month_start"][1]) == "2024-10-01"
+
+
+def test_cpl_protocols_and_days_by_hand():
+    # protocols: Tuning twice (45 + 60 = 105 min), Consultancy once (50), one meeting named none (30)
+    protocols = computed.cpl_protocols(_meetings())
+    assert protocols.select("protocol", "meetings", "minutes").rows() == [
+        ("Consultancy", 1, 50), ("Tuning", 2, 105), ("not recorded", 1, 30)]
+    # days: 3 Sep held two meetings (45 + 50 = 95 min); 17 Sep and 1 Oct one each
+    days = computed.cpl_meeting_days(_meetings())
+    assert [(str(d), n, m) for d, n, m in days.select("meeting_date", "meetings", "minutes").rows()] == [
+        ("2024-09-03", 2, 95), ("2024-09-17", 1, 30), ("2024-10-01", 1, 60)]

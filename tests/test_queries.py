@@ -9,28 +9,24 @@ from pathlib import Path
 import pytest
 
 import queries
-from dashboard import computed, summaries
+from dashboard import computed
 from dashboard.loader import files_in_directory, load_files
 
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
 SCHEMAS = {
     "achievement_cells": computed.CELLS_SCHEMA,
     "cpl_team_year": computed.unit_schema(computed.CPL_SCHEMA),
-    "cpl_team_month": computed.CPL_MONTH_SCHEMA,
-    "cpl_protocols": computed.CPL_PROTOCOL_SCHEMA,
-    "cpl_meeting_days": computed.CPL_DAY_SCHEMA,
     "readiness_votes": computed.READINESS_SCHEMA,
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.unit_schema(computed.TRUST_SCHEMA),
-    "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
+    "cpl_meetings_of_years": computed.unit_schema(computed.CPL_MEETING_SCHEMA),
     # 1/0, typed by computed.school_cells
     "school_cells": computed.unit_schema({**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I}),
     "school_summary": computed.STORED_SUMMARY_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
-OTHER_PARAMS = {**{unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "cpl_team_month", "cpl_protocols",
-                                                 "cpl_meeting_days", "achievement_cells")},
+OTHER_PARAMS = {**{unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "achievement_cells")},
                 "school_cells": {**queries.group_params(None), **queries.subject_params(None)}}
 
 
@@ -118,22 +114,23 @@ def test_meetings_of_years_reads_only_the_years_asked_for(loaded):
     # the three meetings of FILES all fall in the school year 2024-25
     with loaded.connect() as conn:
         def years(*wanted):
-            return queries.run(conn, "cpl_meetings_of_years", summaries.MEETING_SCHEMA, **queries.scope_params(None),
-                               all_years=0, years=list(wanted))
+            return queries.run(conn, "cpl_meetings_of_years", SCHEMAS["cpl_meetings_of_years"],
+                               **queries.scope_params(None), all_years=0, years=list(wanted))
         assert years(2024).height == 3
         assert years(2023).height == 0
         assert years(2023, 2024).sort("meeting_date")["duration_minutes"].to_list() == [45, 60, 60]
 
 
-@pytest.mark.parametrize("unit", ["cpl_team_month", "cpl_protocols", "cpl_meeting_days"])
-def test_cpl_detail_reads_one_school_year(loaded, unit):
-    # FILES holds three meetings, all in 2024-25: S1's of 45 minutes, S2's two of 60
+def test_cpl_meetings_of_one_school_year_carry_the_schools_names(loaded):
+    # FILES holds three meetings, all in 2024-25: S1's of 45 minutes at Alpha Elementary, S2's two of 60 at Beta
     with loaded.connect() as conn:
-        year = queries.run(conn, unit, SCHEMAS[unit], **queries.scope_params(None), all_years=0, years=[2024])
-        other = queries.run(conn, unit, SCHEMAS[unit], **queries.scope_params(None), all_years=0, years=[2023])
-    assert other.height == 0
-    assert sorted(year["minutes"].to_list()) == ([45, 60, 60] if unit == "cpl_meeting_days" else [45, 120])
-    assert set(year["year_start"]) == {2024}
+        year = computed.cpl_meetings(conn, None, 2024).sort("meeting_date")
+        other = computed.cpl_meetings(conn, None, 2023)
+        only_s2 = computed.cpl_meetings(conn, ["S2"], 2024)
+    assert other.height == 0 and only_s2.height == 2
+    assert year.select("school_name", "network", "duration_minutes").rows() == [
+        ("Alpha Elementary", "North", 45), ("Beta Middle", "South", 60), ("Beta Middle", "South", 60)]
+    assert dict(year.schema) == computed.CPL_MEETING_SCHEMA
 
 
 def test_computed_tables_follow_scope(loaded):
@@ -168,8 +165,7 @@ def test_cpl_months_are_iso_whatever_the_databases_datestyle(_pg_url, tmp_path):
         assert load_files(engine, files_in_directory(directory), user="tester").ok
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SHOW DateStyle").scalar() == "ISO, YMD"
-            months = queries.run(conn, "cpl_team_month", computed.CPL_MONTH_SCHEMA, **queries.scope_params(None),
-                                 **EVERY_YEAR)
+            months = computed.cpl_team_months(computed.cpl_meetings(conn))
         assert sorted(months["month"].to_list()) == ["2024-09", "2024-09"]
         engine.dispose()
     finally:
