@@ -8,7 +8,8 @@ One run measures, for each database:
 - for every page, the first (cold: empty caches, a fresh AppTest session) and a repeated (warm: the same session
   and filters, run again; the median of three) run of its script under Streamlit's AppTest, through the real
   entrypoint ``dashboard/app.py`` signed in as a superintendent, beside a blank page measured the same way;
-- the peak memory (max RSS) of the process that ran the pages (a child process of its own per database).
+- the peak memory (the kernel's high-water mark of resident memory, VmHWM) of the process that ran the pages (a
+  child process of its own per database), and of the loading process during each database's loads.
 
 ``--pg-url`` names a PostgreSQL server database to connect through: the benchmark creates a database of its own
 there and drops it at the end. It writes a JSON file (``--out``, default ``benchmarks/results/latest.json``) and
@@ -39,6 +40,28 @@ WARM_REPEATS = 3
 BENCH_USER = "bench_supt"  # a superintendent: every view page, every school
 BENCH_ADMIN = "bench_admin"  # the pages only an admin opens (data, accounts)
 COOKIE_KEY = "benchmark-cookie-key-" + "x" * 32
+
+
+# --------------------------------------------------------------------------------------------------- memory
+def peak_memory_mb() -> float:
+    """This process's peak resident memory: VmHWM, the high-water mark of its own address space. (getrusage's
+    ru_maxrss is no good for a child: Linux carries the parent's peak over fork and exec, so the page process would
+    report the loading parent's memory.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def reset_peak_memory() -> None:
+    """Start VmHWM again from the current resident memory (Linux 4.0+; elsewhere the peak keeps counting)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -72,6 +95,7 @@ def load_database(url: str, sample_dir: Path) -> dict:
     engine = db.make_engine(url)
     db.migrate(engine)
     results = {}
+    reset_peak_memory()
     for source in LOAD_ORDER:
         path = sample_dir / SOURCES[source].file_name
         if not path.exists():
@@ -200,8 +224,7 @@ def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
     profile = None
     if slowest and profile_dir is not None:
         profile = _profile_cold(slowest, profile_dir)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"blank": blank, "blank_after": blank_again, "pages": pages, "peak_rss_mb": round(peak_kb / 1024, 1),
+    return {"blank": blank, "blank_after": blank_again, "pages": pages, "peak_rss_mb": peak_memory_mb(),
             "slowest_cold_page": slowest, "profile": profile}
 
 
@@ -299,6 +322,8 @@ def table(result: dict) -> str:
     lines.append("")
     lines.append("Peak memory of the page process: " + ", ".join(
         f"{n} {d['pages']['peak_rss_mb']:.0f} MB" for n, d in dbs.items()))
+    lines.append("Peak memory of the loading process: " + ", ".join(
+        f"{n} {d['load_peak_rss_mb']:.0f} MB" for n, d in dbs.items()))
     if "postgresql" in dbs and "sqlite" in dbs:
         ratios = []
         for page in pages:
@@ -347,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name, url in targets:
                 print(f"{name}:", flush=True)
-                entry = {"load": load_database(url, tmp / "sample")}
+                entry = {"load": load_database(url, tmp / "sample"), "load_peak_rss_mb": peak_memory_mb()}
+                print(f"  peak memory while loading: {entry['load_peak_rss_mb']:,.0f} MB", flush=True)
                 entry["pages"] = _pages_in_child(url, profile_dir if name == "sqlite" else None)
                 result["databases"][name] = entry
         finally:

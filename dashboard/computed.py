@@ -425,14 +425,14 @@ __all__ = ["school_year_label"]
 # One school year's meetings are read once (``cpl_meetings``) and summed three ways here: three GROUP BYs over the
 # same rows cost SQLite several times the one read.
 
-CPL_MEETING_SCHEMA = {**SCHOOL, "team": S, "team_type": S, "year_start": I, "week_start": D, "meeting_date": D,
-                      "duration_minutes": I, "attendees": I, "team_size": I, "protocol": S}
+CPL_MEETING_SCHEMA = {**SCHOOL, "team": S, "team_type": S, "year_start": I, "meeting_date": D,
+                      "duration_minutes": I, "attendees": I, "protocol": S}
 
 
 def cpl_meetings(conn: sa.Connection, school_ids: list[str] | None = None,
                  year_start: int | None = None) -> pl.DataFrame:
     """One row per CPL meeting of one school year (None: every year), with the school's name, network and level."""
-    return read_named(conn, "cpl_meetings_of_years", CPL_MEETING_SCHEMA, school_ids, **_one_year(year_start))
+    return read_named(conn, "cpl_meeting_detail", CPL_MEETING_SCHEMA, school_ids, **_one_year(year_start))
 
 
 def cpl_team_months(meetings: pl.DataFrame) -> pl.DataFrame:

@@ -96,8 +96,8 @@ def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = No
         return
     _clear(conn, cpl_team_year_summary, year_starts)
     if rows is None:
-        rows = queries.run(conn, "cpl_meetings_of_years", computed.unit_schema(computed.CPL_MEETING_SCHEMA),
-                           **queries.scope_params(None), **queries.year_params(year_starts))
+        rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
+                           **queries.year_params(year_starts))
     bulk.insert_rows(conn, cpl_team_year_summary, cpl_team_year_rows(rows))
 
 

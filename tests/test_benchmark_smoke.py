@@ -33,6 +33,6 @@ def test_the_benchmark_runs_at_a_tiny_scale(tmp_path):
             assert figures["cold_s"] > 0 and figures["warm_s"] > 0, (name, page)
             assert figures["problems"] == [], (name, page, figures["problems"])
         assert entry["pages"]["blank"]["warm_s"] > 0
-        assert entry["pages"]["peak_rss_mb"] > 0
+        assert entry["pages"]["peak_rss_mb"] > 0 and entry["load_peak_rss_mb"] > 0
     assert "| overview |" in result["table"]
     assert "| overview |" in done.stdout

@@ -504,8 +504,8 @@ def _meetings():
     ]
     return pl.DataFrame([{
         "school_id": s, "school_name": "Alpha", "network": "North", "level": "elementary", "team": t,
-        "team_type": "content", "year_start": 2024, "week_start": None, "meeting_date": dt.date.fromisoformat(d),
-        "duration_minutes": m, "attendees": a, "team_size": None, "protocol": p} for s, t, d, m, a, p in rows],
+        "team_type": "content", "year_start": 2024, "meeting_date": dt.date.fromisoformat(d),
+        "duration_minutes": m, "attendees": a, "protocol": p} for s, t, d, m, a, p in rows],
         schema=computed.CPL_MEETING_SCHEMA)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import queries
-from dashboard import computed
+from dashboard import computed, summaries
 from dashboard.loader import files_in_directory, load_files
 
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
@@ -19,14 +19,16 @@ SCHEMAS = {
     "readiness_votes": computed.READINESS_SCHEMA,
     "schools": computed.SCHOOLS_SCHEMA,
     "trust_results": computed.unit_schema(computed.TRUST_SCHEMA),
-    "cpl_meetings_of_years": computed.unit_schema(computed.CPL_MEETING_SCHEMA),
+    "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
+    "cpl_meeting_detail": computed.unit_schema(computed.CPL_MEETING_SCHEMA),
     # 1/0, typed by computed.school_cells
     "school_cells": computed.unit_schema({**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I}),
     "school_summary": computed.STORED_SUMMARY_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
-OTHER_PARAMS = {**{unit: EVERY_YEAR for unit in ("cpl_meetings_of_years", "achievement_cells")},
+OTHER_PARAMS = {**{unit: EVERY_YEAR
+                   for unit in ("cpl_meetings_of_years", "cpl_meeting_detail", "achievement_cells")},
                 "school_cells": {**queries.group_params(None), **queries.subject_params(None)}}
 
 
