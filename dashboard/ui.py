@@ -466,12 +466,14 @@ def columns(n: int) -> list:
     return list(st.columns(n))
 
 
-def pick(place, label: str, options: list[str], default: str | None, key: str) -> None:
-    """A page's own selectbox (its value is read from ``st.session_state[key]``); not drawn while presenting."""
+def pick(place, label: str, options: list[str], default: str | None, key: str) -> str | None:
+    """A page's own selectbox, returning its value (kept in ``st.session_state[key]``; a value no longer among the
+    options falls back to ``default``); not drawn while presenting."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else None
     if not presenting():
-        place.selectbox(label, options, index=options.index(default) if default in options else None, key=key)
-    elif key not in st.session_state:
-        st.session_state[key] = default
+        place.selectbox(label, options, key=key)
+    return st.session_state[key]
 
 
 def choice(label: str, options: list[str], key: str) -> str:

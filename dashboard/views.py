@@ -438,10 +438,18 @@ def default_teams(keys: list[str]) -> tuple[str | None, str | None]:
     return (keys[0] if keys else None), (keys[1] if len(keys) > 1 else None)
 
 
+def _team_years(cadence: pl.DataFrame, year: str, network: str, level: str, school: str) -> pl.DataFrame:
+    """The teams of a school year, each keyed "Team (School)" (the team pickers' choices)."""
+    cad = with_school_year(filter_schools(cadence, network, level, school)).filter(c("school_year") == year)
+    return cad.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+
+
 def cpl_detail(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str | None, network: str = ALL,
-               level: str = ALL, school: str = ALL, team_a: str | None = None, team_b: str | None = None) -> PageView:
-    """Meetings and minutes per team per month, protocols used, a calendar of meeting days, and two chosen teams
-    side by side, for one school year (``meetings``: one row per meeting, ``computed.cpl_meetings``)."""
+               level: str = ALL, school: str = ALL) -> PageView:
+    """Meetings and minutes per team per month, protocols used, a calendar of meeting days and the teams to compare
+    (``extra``: ``team_keys`` and the default ``team_a``, ``team_b``), for one school year (``meetings``: one row
+    per meeting, ``computed.cpl_meetings``). The two chosen teams are ``cpl_pair``'s, so a choice rebuilds only
+    them."""
     meetings = filter_schools(meetings, network, level, school)
     m = computed.cpl_team_months(meetings)
     years = options(m, "school_year")
@@ -489,22 +497,29 @@ def cpl_detail(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str | None, 
     if busiest.height:
         v.notes["calendar"] = (f"Busiest day: {busiest['meeting_date'][0]:%a %d %b %Y}, {busiest['meetings'][0]} "
                                "meetings. Blank days had no meeting recorded.")
-    # 4. two chosen teams side by side
-    cad = with_school_year(filter_schools(cadence, network, level, school)).filter(c("school_year") == year)
-    keyed = cad.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
-    keys = sorted(keyed["key"].to_list())
-    a0, b0 = default_teams(keys)
-    team_a = team_a if team_a in keys else a0
-    team_b = team_b if team_b in keys and team_b != team_a else (b0 if b0 != team_a else None)
-    v.extra.update(team_keys=keys, team_a=team_a, team_b=team_b)
-    chosen = [k for k in (team_a, team_b) if k]
-    mk = m.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
-    pair = (mk.filter(c("key").is_in(chosen)).sort("month_start")
+    # 4. the teams to compare, and a first pair (the first grade-level team and the one furthest from it)
+    keys = sorted(_team_years(cadence, year, network, level, school)["key"].to_list())
+    team_a, team_b = default_teams(keys)
+    v.extra.update(team_keys=keys, team_a=team_a, team_b=team_b if team_b != team_a else None)
+    return v
+
+
+def cpl_pair(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str, team_a: str | None,
+             team_b: str | None) -> PageView:
+    """Two chosen teams (keys "Team (School)" of ``cpl_detail``) side by side for one school year: minutes and
+    meetings per month, and their cadence figures."""
+    v = PageView()
+    chosen = [k for k in dict.fromkeys((team_a, team_b)) if k]
+    keyed = _team_years(cadence, year, ALL, ALL, ALL).filter(c("key").is_in(chosen))
+    mine = meetings.join(keyed.select("school_id", "team"), on=["school_id", "team"], how="semi")
+    m = computed.cpl_team_months(mine).filter(c("school_year") == year).with_columns(
+        pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+    pair = (m.sort("month_start")
             .with_columns(c("month_start").dt.strftime("%b %Y").alias("month_label"),
                           pl.format("{}", c("meetings")).alias("label")))
     v.frames["pair"] = pair.select("key", "team_type", "month_label", "meetings", "minutes", "label")
     v.titles["pair"] = f"CPL minutes per month (meetings on each bar), {' against '.join(chosen)}, {year}"
-    v.frames["pair_table"] = keyed.filter(c("key").is_in(chosen)).select(
+    v.frames["pair_table"] = keyed.select(
         c("key").alias("Team"), c("team_type").str.replace_all("_", " ").alias("Type"), c("meetings").alias("Meetings"),
         c("minutes_per_month").round(0).alias("Minutes/month"), c("attendance_rate").round(0).alias("Attendance %"),
         c("consistency_pct").round(0).alias("Consistency %"), c("longest_gap_weeks").alias("Longest gap (weeks)"))

@@ -23,8 +23,7 @@ with left:
 with right:
     ui.show_chart(ui.figure(figures.cpl_minutes, v, unit), v.frames["minutes"], "cpl_minutes")
 # the meeting-level detail is read for the one school year shown
-d = ui.view(views.cpl_detail, ui.data("cpl_meetings", year), ui.data("cpl_cadence"), year, network, level, school,
-            st.session_state.get("cpl_team_a"), st.session_state.get("cpl_team_b"))
+d = ui.view(views.cpl_detail, ui.data("cpl_meetings", year), ui.data("cpl_cadence"), year, network, level, school)
 ui.show_chart(ui.figure(figures.cpl_monthly, d, unit), d.frames["monthly"].drop("label"), "cpl_monthly")
 ui.show_chart(ui.figure(figures.cpl_calendar, d), d.frames["calendar"], "cpl_calendar", note=d.notes.get("calendar"))
 left, right = ui.columns(2)
@@ -35,11 +34,13 @@ with right:
 st.subheader("Compare two teams")
 keys = d.extra["team_keys"]
 a, b = ui.columns(2)
-ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
-ui.pick(b, "Second team", keys, d.extra["team_b"], "cpl_team_b")
-if d.frames["pair"].height:
-    ui.show_chart(ui.figure(figures.cpl_pair, d), d.frames["pair"], "cpl_pair")
-    ui.show_table(d.frames["pair_table"], "cpl_pair_table")
+team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
+team_b = ui.pick(b, "Second team", keys, d.extra["team_b"], "cpl_team_b")
+pair = ui.view(views.cpl_pair, ui.data("cpl_meetings", d.extra["year"]), ui.data("cpl_cadence"), d.extra["year"],
+               team_a, team_b)
+if pair.frames["pair"].height:
+    ui.show_chart(ui.figure(figures.cpl_pair, pair), pair.frames["pair"], "cpl_pair")
+    ui.show_table(pair.frames["pair_table"], "cpl_pair_table")
 st.subheader("Teams")
 ui.show_table(v.frames["table"], "cpl_teams")
 ui.footnote("School weeks are the Monday-based weeks of the school year in which any team in the district met. "
