@@ -69,12 +69,13 @@ def scope_for(role: str, schools: tuple[str, ...]) -> tuple[str, ...] | None:
 def caller_for(conn: sa.Connection, username: str | None) -> Caller | None:
     """The caller for an authenticated username, from its account as stored now; None when the account is missing,
     disabled or a demo account outside a demo database (a lock only stops new logins)."""
-    if not username:
-        return None
-    account = accounts.get(conn, username)
-    if account is None or not account.active:
-        return None
-    if account.username in accounts.demo_usernames(conn) and not accounts.is_demo_database(conn):
+    return caller_from(accounts.directory(conn), username) if username else None
+
+
+def caller_from(directory: accounts.Directory, username: str | None) -> Caller | None:
+    """``caller_for`` from accounts already read this run."""
+    account = directory.active(username)
+    if account is None:
         return None
     return Caller(username=account.username, role=account.role,
                   school_ids=scope_for(account.role, account.schools), display_name=account.display_name)

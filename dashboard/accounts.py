@@ -190,30 +190,55 @@ def is_demo_database(conn: sa.Connection) -> bool:
     return is_demo(conn)
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The accounts as stored at one moment, read in one go (``directory``): the entrypoint reads it once per run
+    and takes the caller, the login's credentials and the checks below from it."""
+    accounts: dict[str, Account]
+    demo_names: frozenset[str]
+    demo_db: bool
+
+    def active(self, username: str | None) -> Account | None:
+        """The account while it is in use: it exists, is active, and is not a demo account outside a demo database
+        (a lock only stops new logins)."""
+        account = self.accounts.get((username or "").strip().lower())
+        if account is None or not account.active or (account.username in self.demo_names and not self.demo_db):
+            return None
+        return account
+
+    def usable(self, username: str, now: dt.datetime | None = None) -> Account | None:
+        """The account if it may log in now: ``active`` and not locked."""
+        account = self.active(username)
+        return None if account is None or account.locked(now) else account
+
+    def credentials(self) -> dict:
+        """The credentials dict streamlit-authenticator takes, of the accounts that may log in now (a new dict each
+        call: the library changes the dict it is given)."""
+        now = utcnow()
+        users = {}
+        for name in sorted(self.accounts):
+            a = self.usable(name, now)
+            if a is not None:
+                users[a.username] = {"email": f"{a.username}@accounts.invalid", "first_name": a.display_name,
+                                     "last_name": "", "password": a.password_hash, "roles": [a.role]}
+        return {"usernames": users}
+
+
+def directory(conn: sa.Connection) -> Directory:
+    return Directory({a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn)),
+                     is_demo_database(conn))
+
+
 def usable(conn: sa.Connection, username: str, now: dt.datetime | None = None) -> Account | None:
     """The account if it may log in now: exists, active, not locked, and not a demo account outside a demo
     database."""
-    account = get(conn, username)
-    if account is None or not account.active or account.locked(now):
-        return None
-    if account.username in demo_usernames(conn) and not is_demo_database(conn):
-        return None
-    return account
+    return directory(conn).usable(username, now)
 
 
 def credentials(conn: sa.Connection) -> dict:
     """The credentials dict streamlit-authenticator takes, built fresh for each run from the accounts that may log in
     now (the library changes the dict it is given)."""
-    users = {}
-    now = utcnow()
-    demo_names = demo_usernames(conn)
-    demo_db = is_demo_database(conn)
-    for a in all_accounts(conn):
-        if not a.active or a.locked(now) or (a.username in demo_names and not demo_db):
-            continue
-        users[a.username] = {"email": f"{a.username}@accounts.invalid", "first_name": a.display_name,
-                             "last_name": "", "password": a.password_hash, "roles": [a.role]}
-    return {"usernames": users}
+    return directory(conn).credentials()
 
 
 def record_failure(engine: sa.Engine, username: str) -> dt.datetime | None:

@@ -22,7 +22,8 @@ ui.read_data_version()
 engine = ui.get_engine()
 # The page list is the signed-in role's (re-read from the database); before login every page is registered, hidden,
 # so a direct link survives the login form (NOTES.md). Navigation comes before the login call, pg.run() after it.
-role = auth_ui.provisional_role(engine)
+run_accounts = auth_ui.read_accounts(engine)  # once per run: the role, the login and the caller all read it
+role = auth_ui.provisional_role(run_accounts)
 allowed = set(access.pages_for(role)) if role else set(access.PAGE_ROLES)
 
 
@@ -53,7 +54,7 @@ sections = {
     "Data": _pages(("data", "Data"), ("admin", "Accounts and audit")),
 }
 pg = st.navigation({k: v for k, v in sections.items() if v}, position="sidebar" if role and not ui.presenting() else "hidden")
-caller = auth_ui.gate(engine)
+caller = auth_ui.gate(engine, run_accounts)
 page_name = next((name for name, page in registry.items() if page is pg or page.title == pg.title), "?")
 if pg is not home and not caller.may_open(page_name):
     auth_ui.deny(engine, caller, page_name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 import time
 from pathlib import Path
 
@@ -21,7 +22,6 @@ import streamlit_authenticator as stauth
 
 from dashboard import access, accounts, audit, db
 from dashboard import settings as settings_mod
-from dashboard.demo import is_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE_NAME = "district_dashboard_auth"
@@ -60,13 +60,21 @@ def _signed_in_username() -> str | None:
     return None
 
 
-def provisional_role(engine: sa.Engine) -> str | None:
-    """The role of the session's user as stored now (for the page list drawn before the login check), or None."""
-    username = _signed_in_username()
-    if not username:
-        return None
+@dataclass(frozen=True)
+class RunAccounts:
+    """What the entrypoint reads once per run, in one connection: the accounts as stored now and the settings."""
+    directory: accounts.Directory
+    values: dict[str, float]
+
+
+def read_accounts(engine: sa.Engine) -> RunAccounts:
     with db.reading(engine) as conn:
-        caller = access.caller_for(conn, username)
+        return RunAccounts(accounts.directory(conn), settings_mod.load(conn))
+
+
+def provisional_role(run: RunAccounts) -> str | None:
+    """The role of the session's user as stored now (for the page list drawn before the login check), or None."""
+    caller = access.caller_from(run.directory, _signed_in_username())
     return caller.role if caller else None
 
 
@@ -128,15 +136,14 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
     ctl.login = guarded
 
 
-def gate(engine: sa.Engine) -> access.Caller:
+def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
     """Log the user in (or restore the login from the cookie) and return the caller; stops the run with the login
-    form while nobody is signed in. Call once per run, after ``st.navigation``."""
+    form while nobody is signed in. Call once per run, after ``st.navigation``, with this run's ``read_accounts``."""
     access.set_current(None)
     _engine_ref["engine"] = engine
-    with db.reading(engine) as conn:
-        demo = is_demo(conn)
-        creds = accounts.credentials(conn)
-        values = settings_mod.load(conn)
+    demo = run.directory.demo_db
+    creds = run.directory.credentials()
+    values = run.values
     key = cookie_key(demo)
     if key is None:
         st.error("The dashboard refuses to start: " + accounts.cookie_key_problem(accounts.configured_cookie_key(
@@ -150,8 +157,7 @@ def gate(engine: sa.Engine) -> access.Caller:
     # a session signed in on an earlier run: is the account still usable, and the session still current?
     username = _signed_in_username()
     if username:
-        with db.reading(engine) as conn:
-            caller = access.caller_for(conn, username)
+        caller = access.caller_from(run.directory, username)
         expires = st.session_state.setdefault(EXPIRES_KEY, time.time() + hours * 3600)
         if caller is None:
             _end_session(authenticator, username, "logout", "This account is no longer active. Ask an admin.")
@@ -176,8 +182,7 @@ def gate(engine: sa.Engine) -> access.Caller:
             if demo:
                 st.info(DEMO_ACCOUNTS_TEXT)
         st.stop()
-    with db.reading(engine) as conn:
-        caller = access.caller_for(conn, username)
+    caller = access.caller_from(run.directory, username)  # the accounts as read at the start of this run
     if caller is None:  # cannot happen after the checks above, but fail closed
         st.stop()
     access.set_current(caller)

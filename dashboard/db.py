@@ -11,7 +11,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from dashboard.schema import meta
@@ -99,8 +98,13 @@ def head_revision() -> str:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    """The schema revision the database is at; None for a database never initialised. One statement (the entrypoint
+    asks on every run): a failure to connect is raised, a missing version table is None."""
     with reading(engine) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+            return None
 
 
 def migrate(engine: sa.Engine) -> tuple[str | None, str]:
