@@ -113,7 +113,7 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
                                     f"the mapping {mapping.path} is for {mapping.source}, not {source}")])
     if not item.path.is_file():
         raise FileRejected([Problem(display, None, None, "no such file")])
-    data = item.path.read_bytes()
+    sha256 = _sha256(item.path)  # read in pieces: a large file is not held in memory twice
     spec = SOURCES[source]
     expected = [*spec.column_names, *SCHOOL_ATTRIBUTES, *(h for hs in (mapping.columns.values() if mapping else [])
                                                          for h in hs)]
@@ -126,9 +126,18 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
     if raw.frame.is_empty():
         raise FileRejected([Problem(display, None, None, "the file has a header but no data rows")])
     frame, notes = to_canonical(raw, spec, mapping, display, item.path.name)
+    del raw  # the file's own columns, once renamed: only the canonical frame is validated
     validated = validate(frame, spec, display, markers=mapping.markers if mapping else [],
                          known_schools=known, settings=settings, today=today)
-    return _Prepared(item, display, source, hashlib.sha256(data).hexdigest(), validated, notes)
+    return _Prepared(item, display, source, sha256, validated, notes)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def load_files(engine: sa.Engine, items: list[FileToLoad], *, replace_years: bool = False,

@@ -78,7 +78,10 @@ def read_table(
         except csv.Error:
             pass  # the full read below reports it with its row
         _check_header_position(head, header_row, expected, display_name)
-    return _read_csv(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding)
+    # a UTF-8 file's own bytes (after any byte-order mark) are the text's UTF-8: polars parses them, not a copy
+    utf8 = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    return _read_csv(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding,
+                     utf8=utf8 if encoding == "utf-8" else None)
 
 
 def _reject_nul(text: str, display_name: str, delimiter: str) -> None:
@@ -196,7 +199,7 @@ FAST_CSV_MIN_CHARS = 1 << 20  # files from this size are read by polars' CSV rea
 
 
 def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: int,
-                   encoding: str) -> RawTable | None:
+                   encoding: str, utf8: bytes | None = None) -> RawTable | None:
     """The same table as the csv-module path below, read by polars' multi-threaded reader, for the plain shape of
     a large file: one record per line (no quoted cell holding a line break, no blank line inside), no lone CR, no
     row with more or fewer cells than the header. Returns None for anything else, and the careful path reads it.
@@ -222,7 +225,7 @@ def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: 
         return None
     names = [f"c{i}" for i in range(width)]
     try:
-        frame = pl.read_csv(text.encode("utf-8"), has_header=False, infer_schema=False, separator=delimiter,
+        frame = pl.read_csv(text.encode("utf-8") if utf8 is None else utf8, has_header=False, infer_schema=False, separator=delimiter,
                             quote_char='"', skip_lines=header_row, schema={n: pl.String for n in names})
     except (pl.exceptions.PolarsError, ValueError):
         return None
@@ -245,8 +248,11 @@ def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: 
     return RawTable(frame, headers, header_row, encoding)
 
 
-def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str) -> RawTable:
-    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding)
+def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str,
+              utf8: bytes | None = None) -> RawTable:
+    """``utf8``, when given, is ``text`` encoded as UTF-8 (the file's own bytes), for the fast reader."""
+    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding,
+                          utf8=utf8)
     if fast is not None:
         return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
