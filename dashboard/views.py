@@ -428,6 +428,9 @@ def team_key(school_name: str, team: str) -> str:
     return f"{team} ({school_name})"
 
 
+TEAM_PICK_MAX = 500  # teams the comparison's pickers list at most
+
+
 def default_teams(keys: list[str]) -> tuple[str | None, str | None]:
     """The pair compared by default: a grade 3 team against a grade 9 one where both exist, else the first two."""
     def first(word: str) -> str | None:
@@ -497,8 +500,13 @@ def cpl_detail(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str | None, 
     if busiest.height:
         v.notes["calendar"] = (f"Busiest day: {busiest['meeting_date'][0]:%a %d %b %Y}, {busiest['meetings'][0]} "
                                "meetings. Blank days had no meeting recorded.")
-    # 4. the teams to compare, and a first pair (the first grade-level team and the one furthest from it)
+    # 4. the teams to compare, and a first pair; a list of thousands of teams is no choice at all: past
+    # TEAM_PICK_MAX the page asks for a school or a network first
     keys = sorted(_team_years(cadence, year, network, level, school)["key"].to_list())
+    if len(keys) > TEAM_PICK_MAX:
+        v.notes["pair"] = (f"{len(keys):,} teams met in {year} in {where}: choose a school or a network in the "
+                           "sidebar to compare two of their teams.")
+        keys = []
     team_a, team_b = default_teams(keys)
     v.extra.update(team_keys=keys, team_a=team_a, team_b=team_b if team_b != team_a else None)
     return v

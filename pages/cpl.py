@@ -33,14 +33,17 @@ with right:
     ui.show_chart(ui.figure(figures.cpl_protocols, d), d.frames["protocols"], "cpl_protocols")
 st.subheader("Compare two teams")
 keys = d.extra["team_keys"]
-a, b = ui.columns(2)
-team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
-team_b = ui.pick(b, "Second team", keys, d.extra["team_b"], "cpl_team_b")
-pair = ui.view(views.cpl_pair, ui.data("cpl_meetings", d.extra["year"]), ui.data("cpl_cadence"), d.extra["year"],
-               team_a, team_b)
-if pair.frames["pair"].height:
-    ui.show_chart(ui.figure(figures.cpl_pair, pair), pair.frames["pair"], "cpl_pair")
-    ui.show_table(pair.frames["pair_table"], "cpl_pair_table")
+if not keys:
+    st.info(d.notes.get("pair") or "No teams to compare for these filters.")
+else:
+    a, b = ui.columns(2)
+    team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
+    team_b = ui.pick(b, "Second team", keys, d.extra["team_b"], "cpl_team_b")
+    pair = ui.view(views.cpl_pair, ui.data("cpl_meetings", d.extra["year"]), ui.data("cpl_cadence"),
+                   d.extra["year"], team_a, team_b)
+    if pair.frames["pair"].height:
+        ui.show_chart(ui.figure(figures.cpl_pair, pair), pair.frames["pair"], "cpl_pair")
+        ui.show_table(pair.frames["pair_table"], "cpl_pair_table")
 st.subheader("Teams")
 ui.show_table(v.frames["table"], "cpl_teams")
 ui.footnote("School weeks are the Monday-based weeks of the school year in which any team in the district met. "

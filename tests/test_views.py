@@ -155,3 +155,32 @@ def test_readiness_spread_of_many_schools_by_hand():
         "school_name": ["25th percentile school", "75th percentile school", "Median school"],
         "school_year": ["2024-25"] * 3, "pct_ready_of_cast": [55.0, 85.0, 70.0]})
     assert_frame_equal(views.readiness_spread(votes), expected)
+
+
+def _cpl_frames(teams: list[tuple[str, str]]):
+    """One meeting on 3 Sep 2024 per (school, team), and its team-year cadence row."""
+    school = {"school_name": None, "network": "North", "level": "elementary"}
+    meetings = pl.DataFrame([{"school_id": s, **school, "school_name": f"School {s}", "team": t,
+                              "team_type": "grade_level", "year_start": 2024, "meeting_date": dt.date(2024, 9, 3),
+                              "duration_minutes": 45, "attendees": 5, "protocol": None} for s, t in teams],
+                            schema=computed.CPL_MEETING_SCHEMA)
+    cadence = pl.DataFrame([{"school_id": s, "school_name": f"School {s}", "network": "North", "level": "elementary",
+                             "team": t, "team_type": "grade_level", "year_start": 2024, "meetings": 1, "minutes": 45,
+                             "minutes_per_month": 45.0, "attendance_rate": None, "weeks_with_meeting": 1,
+                             "school_weeks": 1, "consistency_pct": 100.0, "longest_gap_weeks": 0}
+                            for s, t in teams], schema_overrides={"attendance_rate": pl.Float64})
+    return meetings, cadence
+
+
+def test_cpl_team_pickers_list_a_schools_teams_not_thousands(monkeypatch):
+    monkeypatch.setattr(views, "TEAM_PICK_MAX", 2)
+    meetings, cadence = _cpl_frames([("S1", "Grade 3 Team"), ("S1", "Grade 9 Team"), ("S2", "Grade 3 Team")])
+    everyone = views.cpl_detail(meetings, cadence, "2024-25")
+    assert everyone.extra["team_keys"] == []
+    assert everyone.notes["pair"].startswith("3 teams met in 2024-25 in all schools: choose a school")
+    one = views.cpl_detail(meetings, cadence, "2024-25", school="S1")
+    assert one.extra["team_keys"] == ["Grade 3 Team (School S1)", "Grade 9 Team (School S1)"]
+    assert (one.extra["team_a"], one.extra["team_b"]) == ("Grade 3 Team (School S1)", "Grade 9 Team (School S1)")
+    pair = views.cpl_pair(meetings, cadence, "2024-25", one.extra["team_a"], one.extra["team_b"])
+    assert sorted(pair.frames["pair"]["key"].to_list()) == one.extra["team_keys"]
+    assert pair.frames["pair"]["minutes"].to_list() == [45, 45]
