@@ -281,16 +281,23 @@ CPL_COLUMNS = ["school_id", "school_name", "team", "team_type", "school_year", "
                "longest_gap_weeks"]
 
 
-def cpl_cadence(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
-    """One row per school, team and school year. Minutes per month are over the months of that school year in
-    which any team of the district met; attendance is attendees over team size where the size is given."""
-    rows = read_named(conn, "cpl_team_year", CPL_SCHEMA, school_ids)
+def cpl_cadence(conn: sa.Connection, school_ids: list[str] | None = None,
+                year_start: int | None = None) -> pl.DataFrame:
+    """One row per school, team and school year (of one school year; None: every year). Minutes per month are over
+    the months of that school year in which any team of the district met; attendance is attendees over team size
+    where the size is given."""
+    rows = read_named(conn, "cpl_team_year", CPL_SCHEMA, school_ids, **_one_year(year_start))
     return rows.with_columns(
         _year_label("year_start").alias("school_year"),
         (c("minutes") / c("school_months")).alias("minutes_per_month"),
         pl.when(c("seats") > 0).then(100.0 * c("attendees_with_size") / c("seats")).alias("attendance_rate"),
         (100.0 * c("weeks_with_meeting") / c("school_weeks")).alias("consistency_pct"),
     ).sort("school_id", "team", "year_start")
+
+
+def cpl_school_years(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school and school year with CPL team records, with the school's name, network and level."""
+    return read_named(conn, "cpl_school_years", {**SCHOOL, "year_start": I}, school_ids)
 
 
 # --- school summary ----------------------------------------------------------------------------------------------

@@ -112,16 +112,16 @@ def thresholds() -> Thresholds:
     return Thresholds.from_settings(settings_values())
 
 
-BY_YEAR = ("cpl_meetings",)  # meeting-level rows (no figure to withhold), read one school year at a time
-TABLES = ("school_summary", "schools", "achievement_cells", "school_cells", "trust_results", "cpl_cadence",
-          "readiness", *BY_YEAR)
+BY_YEAR = ("cpl_meetings", "cpl_cadence")  # CPL tables (no figure to withhold) the CPL page reads a year at a time
+TABLES = ("school_summary", "schools", "achievement_cells", "school_cells", "trust_results", "readiness",
+          "cpl_school_years", *BY_YEAR)
 
 
 def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[str, float],
           year_start: int | None = None, groups: tuple[str, ...] | None = None,
           subject: str | None = None) -> pl.DataFrame:
     """One computed table (``TABLES``) for the schools ``ids`` (None: all); ``year_start`` narrows the CPL
-    meetings to one school year, ``groups`` and ``subject`` the school cells to some student groups and one
+    tables to one school year, ``groups`` and ``subject`` the school cells to some student groups and one
     subject."""
     t = Thresholds.from_settings(values)
     if name == "school_summary":
@@ -136,7 +136,9 @@ def _read(conn: sa.Connection, name: str, ids: list[str] | None, values: dict[st
     if name == "trust_results":
         return computed.trust_results(conn, t, ids)
     if name == "cpl_cadence":
-        return computed.cpl_cadence(conn, ids)
+        return computed.cpl_cadence(conn, ids, year_start)
+    if name == "cpl_school_years":
+        return computed.cpl_school_years(conn, ids)
     if name == "readiness":
         return computed.readiness(conn, t, ids)
     if name == "cpl_meetings":

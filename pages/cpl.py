@@ -6,11 +6,12 @@ from dashboard import figures, ui, views
 
 ui.page_header("Collective professional learning", "Teams meeting to learn together: is there dedicated time, "
                "is it consistent week to week, who attends, and how do kinds of team compare?")
-offered = ui.choices("cpl_cadence")
+offered = ui.choices("cpl_school_years")
 network, level = ui.network_level_filters(offered)
 school = ui.school_filter(offered) or views.ALL
 year = ui.select_filter("year", "School year", offered.years)
-v = ui.view(views.cpl, ui.data("cpl_cadence"), year, network, level, school)
+cadence = ui.data("cpl_cadence", year)  # the team-year figures of the one school year shown
+v = ui.view(views.cpl, cadence, year, network, level, school)
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -23,7 +24,7 @@ with left:
 with right:
     ui.show_chart(ui.figure(figures.cpl_minutes, v, unit), v.frames["minutes"], "cpl_minutes")
 # the meeting-level detail is read for the one school year shown
-d = ui.view(views.cpl_detail, ui.data("cpl_meetings", year), ui.data("cpl_cadence"), year, network, level, school)
+d = ui.view(views.cpl_detail, ui.data("cpl_meetings", year), cadence, year, network, level, school)
 ui.show_chart(ui.figure(figures.cpl_monthly, d, unit), d.frames["monthly"].drop("label"), "cpl_monthly")
 ui.show_chart(ui.figure(figures.cpl_calendar, d), d.frames["calendar"], "cpl_calendar", note=d.notes.get("calendar"))
 left, right = ui.columns(2)
@@ -39,8 +40,7 @@ else:
     a, b = ui.columns(2)
     team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
     team_b = ui.pick(b, "Second team", keys, d.extra["team_b"], "cpl_team_b")
-    pair = ui.view(views.cpl_pair, ui.data("cpl_meetings", d.extra["year"]), ui.data("cpl_cadence"),
-                   d.extra["year"], team_a, team_b)
+    pair = ui.view(views.cpl_pair, ui.data("cpl_meetings", year), cadence, d.extra["year"], team_a, team_b)
     if pair.frames["pair"].height:
         ui.show_chart(ui.figure(figures.cpl_pair, pair), pair.frames["pair"], "cpl_pair")
         ui.show_table(pair.frames["pair_table"], "cpl_pair_table")

@@ -21,6 +21,7 @@ SCHEMAS = {
     "trust_results": computed.unit_schema(computed.TRUST_SCHEMA),
     "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
     "cpl_meeting_detail": computed.unit_schema(computed.CPL_MEETING_SCHEMA),
+    "cpl_school_years": {"school_id": computed.S, "year_start": computed.I},
     # 1/0, typed by computed.school_cells
     "school_cells": computed.unit_schema({**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I}),
     "school_summary": computed.STORED_SUMMARY_SCHEMA,
@@ -28,7 +29,7 @@ SCHEMAS = {
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
 OTHER_PARAMS = {**{unit: EVERY_YEAR
-                   for unit in ("cpl_meetings_of_years", "cpl_meeting_detail", "achievement_cells")},
+                   for unit in ("cpl_meetings_of_years", "cpl_meeting_detail", "achievement_cells", "cpl_team_year")},
                 "school_cells": {**queries.group_params(None), **queries.subject_params(None)}}
 
 
@@ -106,7 +107,8 @@ def test_scope_never_narrows_the_district_school_weeks(loaded):
     # the district met in the weeks of 2 Sep (S1), 9 Sep and 16 Sep (S2): S1's team met in 1 of 3 school weeks,
     # whoever is asking
     with loaded.connect() as conn:
-        rows = queries.run(conn, "cpl_team_year", SCHEMAS["cpl_team_year"], **queries.scope_params(["S1"])).to_dicts()
+        rows = queries.run(conn, "cpl_team_year", SCHEMAS["cpl_team_year"], **queries.scope_params(["S1"]),
+                          **EVERY_YEAR).to_dicts()
     assert len(rows) == 1
     assert rows[0]["school_weeks"] == 3 and rows[0]["weeks_with_meeting"] == 1
     assert rows[0]["longest_gap_weeks"] == 3 - 1
@@ -206,3 +208,20 @@ def test_school_summary_unit_has_every_school_and_the_stored_figures(loaded, tmp
     assert rows["S2"]["readiness_pct_ready"] == pytest.approx(60.0) and rows["S2"]["readiness_passed"] is False
     assert rows["S3"]["school_name"] == "Gamma High" and rows["S3"]["trust_index"] is None
     assert rows["S3"]["groups_declined"] == 0 and rows["S3"]["readiness_passed"] is None
+
+
+def test_cpl_cadence_of_one_school_year_and_the_years_with_records(loaded, tmp_path):
+    # FILES: S1's team met once and S2's twice in 2024-25; one more S1 meeting in 2023-24 (5 Sep 2023)
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "cpl_meetings.csv").write_text(
+        "school_id,meeting_date,team,team_type,duration_minutes,attendees,team_size\n"
+        "S1,2023-09-05,Team A,grade_level,30,5,6\n", encoding="utf-8")
+    assert load_files(loaded, files_in_directory(tmp_path / "more"), user="tester").ok
+    with loaded.connect() as conn:
+        this_year = computed.cpl_cadence(conn, None, 2024)
+        last_year = computed.cpl_cadence(conn, ["S1"], 2023)
+        years = computed.cpl_school_years(conn).sort("school_id", "year_start")
+    assert sorted(zip(this_year["school_id"], this_year["meetings"])) == [("S1", 1), ("S2", 2)]
+    assert last_year.select("school_id", "meetings", "minutes").rows() == [("S1", 1, 30)]
+    assert years.select("school_id", "school_name", "year_start").rows() == [
+        ("S1", "Alpha Elementary", 2023), ("S1", "Alpha Elementary", 2024), ("S2", "Beta Middle", 2024)]
