@@ -53,22 +53,28 @@ def cpl_team_year_rows(meetings: pl.DataFrame) -> pl.DataFrame:
     their school years. School weeks: the Monday-based weeks of the year in which any team met, numbered in order;
     school months likewise; the longest gap counts the weeks before a team's first and after its last meeting."""
     m = meetings.select(list(MEETING_SCHEMA)).cast(MEETING_SCHEMA)
+    # each school and team as an integer (categorical codes): the groupings below are on integers, not strings
+    m = m.with_columns(c("school_id").cast(pl.Categorical).to_physical().alias("_school"),
+                       c("team").cast(pl.Categorical).to_physical().alias("_team"))
+    key = ["_school", "_team", "year_start"]
     weeks = (m.select("year_start", "week_start").unique()
              .with_columns(c("week_start").rank("dense").over("year_start").cast(pl.Int64).alias("week_no")))
     year_weeks = weeks.group_by("year_start").agg(pl.len().cast(pl.Int64).alias("school_weeks"))
     year_months = m.group_by("year_start").agg(
         c("meeting_date").dt.month_start().n_unique().cast(pl.Int64).alias("school_months"))
-    gaps = (m.select(*TEAM_YEAR, "week_start").unique().join(weeks, on=["year_start", "week_start"])
-            .sort(*TEAM_YEAR, "week_no")
-            .with_columns((c("week_no") - c("week_no").shift(1).over(TEAM_YEAR).fill_null(0) - 1).alias("gap_before"))
-            .group_by(TEAM_YEAR)
-            .agg(pl.len().cast(pl.Int64).alias("weeks_with_meeting"), c("gap_before").max().alias("inner_gap"),
+    # a team's longest inner gap: the weeks before its first meeting week, or the largest step between two of its
+    # meeting weeks, less one
+    gaps = (m.select(*key, "week_start").unique().join(weeks, on=["year_start", "week_start"])
+            .group_by(key)
+            .agg(pl.len().cast(pl.Int64).alias("weeks_with_meeting"),
+                 pl.max_horizontal(c("week_no").min() - 1, c("week_no").sort().diff().max() - 1).alias("inner_gap"),
                  c("week_no").max().alias("last_week_no")))
     totals = m.with_columns(pl.when(c("team_size").is_not_null()).then(c("attendees")).alias("attendees_with_size")
-                            ).group_by(TEAM_YEAR).agg(
-        c("team_type").max(), pl.len().cast(pl.Int64).alias("meetings"), c("duration_minutes").sum().alias("minutes"),
-        _sql_sum("attendees_with_size"), _sql_sum("team_size").alias("seats"))
-    out = (totals.join(gaps, on=TEAM_YEAR).join(year_weeks, on="year_start").join(year_months, on="year_start")
+                            ).group_by(key).agg(
+        c("school_id").first(), c("team").first(), c("team_type").max(), pl.len().cast(pl.Int64).alias("meetings"),
+        c("duration_minutes").sum().alias("minutes"), _sql_sum("attendees_with_size"),
+        _sql_sum("team_size").alias("seats"))
+    out = (totals.join(gaps, on=key).join(year_weeks, on="year_start").join(year_months, on="year_start")
            .with_columns(pl.max_horizontal("inner_gap", c("school_weeks") - c("last_week_no"))
                          .alias("longest_gap_weeks")))
     return out.select(SUMMARY_COLUMNS).sort(TEAM_YEAR)
