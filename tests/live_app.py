@@ -61,3 +61,17 @@ def running_app(url: str, *, env: dict[str, str] | None = None, log: Path | None
             proc.kill()
         if log:
             out.close()
+
+
+def wait_cookie(context, present: bool, timeout: float = 20) -> None:
+    """Wait until the browser ``context`` holds (or no longer holds) the login cookie: the library sets and deletes
+    it from JavaScript, a moment after the run that asked for it, so a page opened by URL (a new session) right
+    after a login could otherwise find no cookie and show the login form."""
+    from dashboard.auth_ui import COOKIE_NAME
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(c["name"] == COOKIE_NAME for c in context.cookies()) == present:
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"cookie {'not set' if present else 'not deleted'}: {context.cookies()}")

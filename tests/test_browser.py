@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import db, demo
-from live_app import AppDidNotStart, running_app
+from live_app import AppDidNotStart, running_app, wait_cookie
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,7 @@ def browser_page(server):
         page.get_by_role("textbox", name="Password").fill(demo.DEMO_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_selector('h1:has-text("District overview")', timeout=30_000)
+        wait_cookie(context, present=True)  # the tests below open pages by URL: new sessions, signed in by it
         yield page
         context.close()
         browser.close()

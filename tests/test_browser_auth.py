@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import security_district as sd
+from live_app import wait_cookie
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,18 +91,6 @@ def main_text(page) -> str:
     return page.locator('[data-testid="stApp"]').inner_text()
 
 
-def wait_cookie(context, present: bool, timeout: float = 20) -> None:
-    """The library sets and deletes its cookie from JavaScript, a moment after the run that asked for it."""
-    from dashboard.auth_ui import COOKIE_NAME
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if any(c["name"] == COOKIE_NAME for c in context.cookies()) == present:
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"cookie {'not set' if present else 'not deleted'}: {context.cookies()}")
-
-
 def login(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
@@ -135,12 +124,7 @@ def test_coach_login_cookie_and_downloaded_csv(server, browser, tmp_path):
     page.get_by_text("Wrong username or password").wait_for(timeout=30000)
     login(page, "coach", sd.PASSWORD)
     page.get_by_text("Signed in as").wait_for(timeout=30000)
-    from dashboard.auth_ui import COOKIE_NAME
-
-    deadline = time.time() + 20  # the cookie is set from JavaScript by the library's component
-    while not any(c["name"] == COOKIE_NAME for c in context.cookies()) and time.time() < deadline:
-        page.wait_for_timeout(250)
-    assert any(c["name"] == COOKIE_NAME for c in context.cookies()), context.cookies()
+    wait_cookie(context, present=True)  # set from JavaScript by the library's component
     # a reload and a new tab stay signed in through the cookie
     page.goto(f"{server}/overview")
     page.get_by_text("Signed in as").wait_for(timeout=30000)
