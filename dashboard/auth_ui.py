@@ -26,6 +26,8 @@ from dashboard import settings as settings_mod
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE_NAME = "district_dashboard_auth"
 EXPIRES_KEY = "_auth_expires"  # epoch seconds: when this session's login ends
+COOKIE_PENDING_KEY = "_auth_cookie_pending"  # a password login whose re-login cookie the browser has not confirmed
+COOKIE_SET_WIDGET = "set"  # the key of the library's cookie-setting component (its value: True once set)
 MESSAGE_KEY = "_auth_message"
 _DEMO_KEY = secrets.token_urlsafe(48)  # demo mode only: a random key per process (cookies end with the process)
 
@@ -82,6 +84,7 @@ def _end_session(authenticator: stauth.Authenticate, username: str, action: str,
     audit.record(_engine_ref["engine"], username, action, message)
     authenticator.logout(location="unrendered")  # deletes the cookie and clears the library's session keys
     st.session_state.pop(EXPIRES_KEY, None)
+    st.session_state.pop(COOKIE_PENDING_KEY, None)
     st.session_state[MESSAGE_KEY] = ("warning", message)
 
 
@@ -119,6 +122,7 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
             return False
         ok = original(username, password, *args, token=token, **kwargs)
         if ok:
+            st.session_state[COOKIE_PENDING_KEY] = True
             accounts.record_success(engine, name)
             audit.record(engine, name, "login", "password")
             st.session_state[EXPIRES_KEY] = time.time() + session_hours * 3600
@@ -134,6 +138,17 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
         return ok
 
     ctl.login = guarded
+
+
+def _confirm_cookie(authenticator: stauth.Authenticate) -> None:
+    """The library sets the re-login cookie from a component drawn in the login run. When that run moves straight on
+    to another page (a login at the app's root opens the overview), the component can be gone before the browser
+    ran it, and a reload would show the login form again. So after a password login the cookie is asked for again on
+    each run until the component answers that the browser has set it."""
+    if st.session_state.get(COOKIE_SET_WIDGET):
+        st.session_state.pop(COOKIE_PENDING_KEY, None)
+    else:
+        authenticator.cookie_controller.set_cookie()
 
 
 def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
@@ -167,11 +182,14 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
         st.session_state["authentication_status"] = None  # the last failure was shown on its own run
 
     login_area = st.container()
+    cookie_pending = st.session_state.get(COOKIE_PENDING_KEY)  # from an earlier run (this run's login sets it anew)
     with login_area:
         if not _signed_in_username():
             st.title("District dashboard")
         authenticator.login(location="main", fields={"Form name": "Log in", "Username": "Username",
                                                      "Password": "Password", "Login": "Log in"})
+        if cookie_pending and _signed_in_username():
+            _confirm_cookie(authenticator)
     username = _signed_in_username()
     if not username:
         with login_area:
@@ -197,6 +215,7 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
             authenticator.logout("Log out", location="sidebar", key="logout_button")
     if st.session_state.get("authentication_status") is not True:  # the button was pressed this run
         audit.record(engine, caller.username, "logout", "")
+        st.session_state.pop(COOKIE_PENDING_KEY, None)
         access.set_current(None)
         st.success("You are logged out.")
         st.stop()  # not st.rerun(): that would skip deleting the cookie (NOTES.md)
