@@ -64,7 +64,6 @@ def _one_year(year_start: int | None) -> dict:
     return queries.year_params(None if year_start is None else [year_start])
 
 
-
 # --- achievement -------------------------------------------------------------------------------------------------
 
 def achievement_cells(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None,
@@ -84,9 +83,8 @@ def school_cells(conn: sa.Connection, school_ids: list[str] | None = None, group
     """One row per school, subject, student group and year, grades combined and screened (``school_level_cells`` of
     ``achievement_cells``, as stored at load by ``dashboard.summaries``; grade ``All``), of the student groups
     ``groups`` and the subjects ``subjects`` (None: every one)."""
-    rows = read_named(conn, "school_cells", {**SCHOOL_CELLS_SCHEMA, "withheld": I}, school_ids,
-                **queries.group_params(groups), **queries.subject_params(subjects))
-    return rows.with_columns(c("withheld").cast(B)).select(list(SCHOOL_CELLS_SCHEMA))
+    return read_named(conn, "school_cells", SCHOOL_CELLS_SCHEMA, school_ids, **queries.group_params(groups),
+                      **queries.subject_params(subjects))
 
 
 GAINS_COLUMNS = ["school_id", "school_name", "subject", "student_group", "grade", "school_year", "prior_year",
@@ -311,24 +309,27 @@ def _latest_per_school(frame: pl.DataFrame, order: str = "year_start") -> pl.Dat
     return frame.filter(c(order) == c(order).max().over("school_id"))
 
 
-def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: list[str] | None = None) -> pl.DataFrame:
+def school_summary(conn: sa.Connection, values: dict[str, float], school_ids: list[str] | None = None,
+                   cells: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``school_summary_from`` the tables of the schools ``school_ids``, screened under ``values``; ``cells``, when
+    given, are achievement cells already screened under them (the stored ``school_cells``), read instead."""
     t = Thresholds.from_settings(values)
+    if cells is None:
+        cells = achievement_cells(conn, t, school_ids)
     return school_summary_from(schools(conn, school_ids), trust_results(conn, t, school_ids),
-                               cpl_cadence(conn, school_ids), readiness(conn, t, school_ids),
-                               achievement_cells(conn, t, school_ids), values)
+                               cpl_cadence(conn, school_ids), readiness(conn, t, school_ids), cells, values)
 
 
 STORED_SUMMARY_SCHEMA = {**SCHOOL, "school_year": S, "trust_index": F, "trust_index_change": F,
                          "cpl_consistency_pct": F, "cpl_minutes_per_month": F, "readiness_pct_ready": F,
-                         "readiness_passed": I, "all_students_pct_proficient": F, "all_students_change_pp": F,
+                         "readiness_passed": B, "all_students_pct_proficient": F, "all_students_change_pp": F,
                          "groups_declined": I, "attention": S}
 
 
 def stored_school_summary(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
     """The school summary as the last load, undo or change of a setting stored it (``summaries.refresh_screened``):
     the same rows as ``school_summary`` under the stored settings, read in one statement."""
-    rows = read(conn, "school_summary", STORED_SUMMARY_SCHEMA, school_ids)
-    return rows.with_columns(c("readiness_passed").cast(B)).sort("school_id").select(SUMMARY_COLUMNS)
+    return read(conn, "school_summary", STORED_SUMMARY_SCHEMA, school_ids).sort("school_id").select(SUMMARY_COLUMNS)
 
 
 def schools(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:

@@ -133,11 +133,8 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def load_files(engine: sa.Engine, items: list[FileToLoad], *, replace_years: bool = False,

@@ -39,8 +39,8 @@ MEETING_SCHEMA = {"school_id": pl.String, "team": pl.String, "team_type": pl.Str
                   "attendees": pl.Int64, "team_size": pl.Int64}
 TEAM_YEAR = ["school_id", "team", "year_start"]
 SOURCES_SUMMARISED = {"cpl", "achievement"}
-SCHOOL_YEAR_COLUMNS = [c.name for c in achievement_school_year.columns]
-STORED_SUMMARY_COLUMNS = [c.name for c in school_summary.columns]
+SCHOOL_YEAR_COLUMNS = [column.name for column in achievement_school_year.columns]
+STORED_SUMMARY_COLUMNS = [column.name for column in school_summary.columns]
 
 
 def _sql_sum(name: str) -> pl.Expr:
@@ -119,11 +119,7 @@ def refresh_achievement(conn: sa.Connection, year_starts: list[int] | None = Non
 
 def refresh_school_summary(conn: sa.Connection) -> None:
     """Rebuild ``school_summary`` from the stored tables and summaries, under the stored settings."""
-    values = settings_mod.load(conn)
-    t = Thresholds.from_settings(values)
-    summary = computed.school_summary_from(computed.schools(conn), computed.trust_results(conn, t),
-                                           computed.cpl_cadence(conn), computed.readiness(conn, t),
-                                           computed.school_cells(conn), values)
+    summary = computed.school_summary(conn, settings_mod.load(conn), None, cells=computed.school_cells(conn))
     conn.execute(sa.delete(school_summary))
     bulk.insert_rows(conn, school_summary, summary.select(STORED_SUMMARY_COLUMNS))
 

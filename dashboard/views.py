@@ -424,8 +424,9 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
     return v
 
 
-def team_key(school_name: str, team: str) -> str:
-    return f"{team} ({school_name})"
+def team_key() -> pl.Expr:
+    """A team as the pickers and the pair chart name it: "Team (School)"."""
+    return pl.format("{} ({})", c("team"), c("school_name"))
 
 
 TEAM_PICK_MAX = 500  # teams the comparison's pickers list at most
@@ -444,7 +445,7 @@ def default_teams(keys: list[str]) -> tuple[str | None, str | None]:
 def _team_years(cadence: pl.DataFrame, year: str, network: str, level: str, school: str) -> pl.DataFrame:
     """The teams of a school year, each keyed "Team (School)" (the team pickers' choices)."""
     cad = with_school_year(filter_schools(cadence, network, level, school)).filter(c("school_year") == year)
-    return cad.with_columns(pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+    return cad.with_columns(team_key().alias("key"))
 
 
 def cpl_detail(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str | None, network: str = ALL,
@@ -520,8 +521,7 @@ def cpl_pair(meetings: pl.DataFrame, cadence: pl.DataFrame, year: str, team_a: s
     chosen = [k for k in dict.fromkeys((team_a, team_b)) if k]
     keyed = _team_years(cadence, year, ALL, ALL, ALL).filter(c("key").is_in(chosen))
     mine = meetings.join(keyed.select("school_id", "team"), on=["school_id", "team"], how="semi")
-    m = computed.cpl_team_months(mine).filter(c("school_year") == year).with_columns(
-        pl.format("{} ({})", c("team"), c("school_name")).alias("key"))
+    m = computed.cpl_team_months(mine).filter(c("school_year") == year).with_columns(team_key().alias("key"))
     pair = (m.sort("month_start")
             .with_columns(c("month_start").dt.strftime("%b %Y").alias("month_label"),
                           pl.format("{}", c("meetings")).alias("label")))

@@ -76,9 +76,11 @@ def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params
     if set(columns) != set(schema):
         result.close()
         raise RuntimeError(f"query {name} returned {columns}, declared {list(schema)}")
-    # SQLite hands dates back as ISO text: read them as text, then type them
+    # SQLite hands dates back as ISO text: read them as text, then type them; a true/false column is handed over as
+    # 1/0 (the units write CASE WHEN ... THEN 1 ELSE 0, the same on every database): read as a number, then typed
     text_dates = [c for c in columns if schema[c] == pl.Date and conn.dialect.name == "sqlite"]
-    read_schema = {c: (pl.String if c in text_dates else schema[c]) for c in columns}
+    flags = [c for c in columns if schema[c] == pl.Boolean]
+    read_schema = {c: (pl.String if c in text_dates else pl.Int64 if c in flags else schema[c]) for c in columns}
     # a text() statement has no result types for SQLAlchemy to apply: the driver's rows, as they are, skip the cost
     # of building a Row object per row; taken in batches, so a large table never sits in memory as Python tuples
     cursor = result.cursor
@@ -87,4 +89,5 @@ def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params
         parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
     result.close()
     frame = pl.concat(parts, rechunk=True) if parts else pl.DataFrame(schema=read_schema)
-    return frame.with_columns(pl.col(c).str.to_date() for c in text_dates) if text_dates else frame
+    typed = [*(pl.col(c).str.to_date() for c in text_dates), *(pl.col(c).cast(pl.Boolean) for c in flags)]
+    return frame.with_columns(typed) if typed else frame

@@ -22,8 +22,7 @@ SCHEMAS = {
     "cpl_meetings_of_years": summaries.MEETING_SCHEMA,
     "cpl_meeting_detail": computed.unit_schema(computed.CPL_MEETING_SCHEMA),
     "cpl_school_years": {"school_id": computed.S, "year_start": computed.I},
-    # 1/0, typed by computed.school_cells
-    "school_cells": computed.unit_schema({**computed.SCHOOL_CELLS_SCHEMA, "withheld": computed.I}),
+    "school_cells": computed.unit_schema(computed.SCHOOL_CELLS_SCHEMA),
     "school_summary": computed.STORED_SUMMARY_SCHEMA,
 }
 # parameters a unit takes besides the caller's scope, set here to "everything"
