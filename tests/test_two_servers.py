@@ -20,7 +20,7 @@ import pytest
 
 from dashboard import accounts, db
 from dashboard.sample import write_sample
-from live_app import AppDidNotStart, running_app
+from live_app import AppDidNotStart, running_app, wait_cookie
 from reliability_helpers import private_pg_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -105,6 +105,7 @@ def _log_in(page, base: str) -> None:
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("District overview").first.wait_for(timeout=60000)
     _settle(page)
+    wait_cookie(page.context, present=True)  # the next view opens by URL: a new session, signed in by the cookie
 
 
 def test_a_load_is_seen_through_both_servers_without_a_restart(servers, pg_url, district, tmp_path):
