@@ -212,7 +212,10 @@ def benchmark_caption(subject: str | None) -> None:
 # --- cached page views and figures -------------------------------------------------------------------------------
 # A page's view (``dashboard.views``) and its figures (``dashboard.figures``) are built once per filter values,
 # scope and data version and shared by every rerun and session with the same key, so a rerun with the same filters
-# repeats no work: it reads the view (small frames, copied out of ``st.cache_data``) and draws the cached figures.
+# repeats no work: it looks the view up and draws its figures, built once and kept on the view. A view is a
+# resource, shared and never copied (``st.cache_resource``): it holds only small frames made for the page, which
+# nothing changes in place (polars frames are immutable). The query results it is built from stay in
+# ``st.cache_data`` (``_table``, ``_narrowed``), copied out per caller as Streamlit advises for data.
 # Large tables are never arguments (hashing them would cost a scan each run): a view names them with ``data(...)``
 # and reads them inside the cache.
 
@@ -254,7 +257,7 @@ def _qualified(fn) -> str:
 VIEW_CACHE_ENTRIES = 512
 
 
-@st.cache_data(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner="Preparing the page ...")
+@st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner="Preparing the page ...")
 def _view(url: str, name: str, _fn, args: tuple, kwargs: tuple, scope: tuple[str, ...] | None, version: int):
     result = _fn(*[_resolve(url, a, scope, version) for a in args],
                  **{k: _resolve(url, v, scope, version) for k, v in kwargs})
@@ -270,17 +273,17 @@ def view(fn, *args, **kwargs):
                  data_version())
 
 
-@st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner=False)
-def _figure(name: str, view_key: str, args: tuple, _fn, _v: PageView) -> go.Figure:
-    return _fn(_v, *args)
-
-
 def figure(fn, v: PageView, *args) -> go.Figure:
-    """``fn(v, *args)``, a named figure of ``dashboard.figures``, built once per cached view and arguments and shared
-    (not copied) by reruns: nothing may change it in place (``charts.for_projector`` works on a copy)."""
-    if not v.key:  # a view not built through ``view``: nothing to key the figure by
+    """``fn(v, *args)``, a named figure of ``dashboard.figures``, built once per cached view and arguments and kept
+    on the view (``PageView.figures``), shared (not copied) by reruns: nothing may change it in place
+    (``charts.for_projector`` works on a copy). Two sessions asking at once may both build it; either copy is kept."""
+    if not v.key:  # a view not built through ``view``: not shared, nothing to keep the figure on
         return fn(v, *args)
-    return _figure(_qualified(fn), v.key, args, fn, v)
+    name = (_qualified(fn), args)
+    built = v.figures.get(name)
+    if built is None:
+        built = v.figures[name] = fn(v, *args)
+    return built
 
 
 @st.cache_data(max_entries=16, ttl=3600)
@@ -418,21 +421,45 @@ def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: 
     if note:
         st.caption(note)
     if data_frame is not None and data_frame.height:
-        with st.expander("Data table"):
-            show_table(data_frame, key)
+        _table_on_request("Data table", data_frame, key)
     st.download_button("Download chart as PNG (1920x1080)", data=lambda: images.figure_png(charts.for_projector(fig)),
                        file_name=f"{key}.png", mime="image/png", key=f"png_{key}", on_click=_audit_download,
                        args=(access.current().username, f"{key}.png", None))
 
 
 PRESENT_LIST_ROWS = 12  # on a projector, a short table reads as a list; a long one stays on the page's screen view
+LONG_TABLE_ROWS = 500  # past this many rows a page's table is drawn only when asked for
 
 
 def show_table(frame: pl.DataFrame, key: str) -> None:
+    """The table with a CSV download. A long one (over ``LONG_TABLE_ROWS`` rows: every team or school of a state)
+    is drawn only when asked for, so it is not sent again on every rerun of the page."""
     if presenting():
         if 0 < frame.height <= PRESENT_LIST_ROWS and frame.width <= 3:
             st.markdown("\n".join("- " + ": ".join(str(v) for v in row if v is not None) for row in frame.iter_rows()))
         return
+    if frame.height > LONG_TABLE_ROWS:
+        _table_on_request(f"All {frame.height:,} rows", frame, key)
+    else:
+        _table_and_download(frame, key)
+
+
+def table_key(key: str) -> str:
+    """The session-state key of the expander holding table ``key`` (a chart's data, a long table): True while open."""
+    return f"table_{key}"
+
+
+def _table_on_request(label: str, frame: pl.DataFrame, key: str) -> None:
+    """The table in an expander whose content is drawn only while it is open (Streamlit's lazy expander: opening
+    it reruns the page). A closed one costs a rerun nothing; before, every table was sent on every run, open or
+    not, as Arrow with its CSV button."""
+    table = st.expander(label, key=table_key(key), on_change="rerun")
+    if table.open:
+        with table:
+            _table_and_download(frame, key)
+
+
+def _table_and_download(frame: pl.DataFrame, key: str) -> None:
     st.dataframe(frame.to_arrow(), width="stretch", hide_index=True)  # Arrow as it is: no pandas copy
     st.download_button("Download CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
                        key=f"download_{key}", on_click=_audit_download,

@@ -33,7 +33,9 @@ class PageView:
     notes: dict[str, str | None] = field(default_factory=dict)
     kpis: list[tuple[str, str, str | None]] = field(default_factory=list)  # label, value, delta
     extra: dict[str, object] = field(default_factory=dict)
-    key: str = ""  # set when the view is cached (``dashboard.ui.view``): what its cached figures are keyed by
+    key: str = ""  # set when the view is cached and shared (``dashboard.ui.view``)
+    # its figures, built once each by ``dashboard.ui.figure`` for a shared view (by figure function and arguments)
+    figures: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --- small helpers -------------------------------------------------------------------------------------------------

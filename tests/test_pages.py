@@ -176,6 +176,45 @@ def test_trust_heatmap_prints_numbers_and_marks_low_response(app):
     assert sum(t == "n<5" for t in texts) >= small.height
 
 
+def _dataframe_columns(at: AppTest) -> list[list[str]]:
+    return [list(d.value.columns) for d in at.dataframe]
+
+
+def test_a_charts_data_table_is_drawn_only_once_opened(app):
+    from dashboard import ui
+
+    trust = pl.read_csv(SAMPLE / "trust_scores.csv")
+    latest = trust["school_year"].max()
+    goto(app, "trust")
+    before = _dataframe_columns(app)
+    labels = [e.label for e in app.get("expander")]
+    assert labels.count("Data table") == len(app.get("plotly_chart")) == 4  # one closed table under each chart
+    csvs = [b.proto.label for b in app.get("download_button")]
+    app.session_state[ui.table_key("trust_heatmap")] = True  # as a click on the heatmap's "Data table" does
+    app.run()
+    after = _dataframe_columns(app)
+    assert len(after) == len(before) + 1
+    heat = next(d.value for d in app.dataframe if list(d.value.columns) not in before)
+    cells = trust.filter((pl.col("school_year") == latest) & (pl.col("respondent_group") == "all_staff")
+                         & (pl.col("facet") != "overall")).select("school_id", "facet").unique()
+    assert len(heat) == cells.height  # a row for each school and facet of the heatmap
+    assert [b.proto.label for b in app.get("download_button")].count("Download CSV") == csvs.count("Download CSV") + 1
+
+
+def test_a_long_table_is_drawn_only_once_opened(app, monkeypatch):
+    from dashboard import ui
+
+    schools = pl.read_csv(SAMPLE / "schools.csv")
+    monkeypatch.setattr(ui, "LONG_TABLE_ROWS", schools.height - 1)  # the overview's table of every school is long
+    app.run()
+    assert f"All {schools.height} rows" in [e.label for e in app.get("expander")]
+    assert not any("School" in cols and "Network" in cols for cols in _dataframe_columns(app))
+    app.session_state[ui.table_key("school_summary")] = True
+    app.run()
+    table = next(d.value for d in app.dataframe if "School" in d.value.columns and "Network" in d.value.columns)
+    assert len(table) == schools.height
+
+
 def test_uninitialised_database_gives_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     at = AppTest.from_file(APP, default_timeout=60)
