@@ -67,20 +67,15 @@ def _executemany(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> N
         cursor.close()
 
 
-def append_new(conn: sa.Connection, target: sa.Table, frame: pl.DataFrame, import_id: int,
-               year_starts: list[int]) -> bool:
-    """Insert the file's rows straight into ``target`` when no stored row can share a key with them, and say so.
+def only_rows_of_their_years(conn: sa.Connection, target: sa.Table, frame: pl.DataFrame,
+                             year_starts: list[int]) -> bool:
+    """True when no stored row of ``target`` can share a key with ``frame``'s rows, so all of them can be appended.
 
     Every source with a ``year_start`` column has its school year in its natural key (directly, or through the date
     the year is derived from), so when the table holds no row of the file's school years every row of the file is
     new: nothing to replace, nothing to keep in history, nothing to remove with ``--replace-years``. That is the
-    usual load (a new year's release, a first load) and skips the staging table and its upsert. Returns False, and
-    writes nothing, when the staging path is needed.
+    usual load (a new year's release, a first load): the loader then skips the staging table and its upsert.
     """
     if "year_start" not in target.c or "year_start" not in frame.columns or not year_starts:
         return False
-    stored = conn.execute(sa.select(sa.exists().where(target.c.year_start.in_(year_starts)))).scalar()
-    if stored:
-        return False
-    insert_rows(conn, target, frame.with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id")))
-    return True
+    return not conn.execute(sa.select(sa.exists().where(target.c.year_start.in_(year_starts)))).scalar()

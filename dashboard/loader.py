@@ -8,6 +8,7 @@ bad row writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 import getpass
 import hashlib
 from dataclasses import dataclass, field
@@ -209,9 +210,16 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
         _insert_rows(conn, school, new)
         outcome.schools_created = new["school_id"].to_list()
 
-    appended = bulk.append_new(conn, target, frame, import_id, p.validated.year_starts)
-    if appended:
-        new, replaced, removed = frame.height, 0, 0  # no stored row of the file's school years: all new
+    summary = None
+    if bulk.only_rows_of_their_years(conn, target, frame, p.validated.year_starts):
+        # no stored row of the file's school years: every row is new (no staging, no history). The summary of the
+        # same rows is computed meanwhile, in a worker thread (polars leaves the interpreter while it works, and the
+        # database drivers while they write)
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            ahead = worker.submit(summaries.of_rows, p.source, frame)
+            bulk.insert_rows(conn, target, frame.with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id")))
+            summary = ahead.result()
+        new, replaced, removed = frame.height, 0, 0
     else:
         stage = sa.Table(f"stage_{target.name}", sa.MetaData(),
                          *[sa.Column(c.name, c.type, primary_key=c.name in key)
@@ -250,7 +258,7 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
     outcome.rows_replaced = replaced
     outcome.rows_removed = removed
     if new or replaced or removed:  # the pages' summaries, in this transaction
-        summaries.refresh(conn, p.source, p.validated.year_starts, rows=frame if appended else None)
+        summaries.refresh(conn, p.source, p.validated.year_starts, summary=summary)
     if outcome.changed:
         conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(
             rows_inserted=outcome.rows_inserted, rows_replaced=replaced, rows_removed=removed,

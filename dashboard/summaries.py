@@ -7,8 +7,9 @@ district's school weeks of a year depend on every school's meetings that year, s
 the school years it touched; an undo refreshes all years.
 
 The aggregation is one polars function (``cpl_team_year_rows``). A load whose rows are the only rows of their
-school years (a new year's file, a first load) hands them over as they are; otherwise the rows of those years are
-read back from the database, after the write, in the same transaction. Either way the summary is written with the
+school years (a new year's file, a first load) has it computed from the file's rows (``of_rows``), in a thread
+beside the write of the same rows; otherwise the rows of those years are read back from the database, after the
+write, in the same transaction. Either way the summary is written with the
 loader's bulk insert: SQLite's window functions over millions of rows cost more than the load itself.
 
 ``achievement_school_year``: one row per school, subject, student group and school year, grades combined and
@@ -87,12 +88,20 @@ def _clear(conn: sa.Connection, table: sa.Table, year_starts: list[int] | None) 
         conn.execute(sa.delete(table).where(table.c.year_start.in_(list(year_starts))))
 
 
+def of_rows(source: str, rows: pl.DataFrame) -> pl.DataFrame | None:
+    """The summary rows of ``source`` computed from ``rows`` alone, which must hold every stored row of their
+    school years (the loader's append of years the database did not hold), for ``refresh(..., summary=)``; None
+    for a source whose summary is read back from the database. Pure polars, no connection: the loader computes it
+    in a thread of its own while it writes the same rows."""
+    return cpl_team_year_rows(rows) if source == "cpl" else None
+
+
 def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None,
-            rows: pl.DataFrame | None = None) -> None:
+            summary: pl.DataFrame | None = None) -> None:
     """Rebuild the summaries of ``source`` for the given school years (None: every year), in ``conn``'s
-    transaction. ``rows``, when given, must hold every stored row of those years (the loader's append of years the
-    database did not hold); otherwise they are read back. A source without a summary is a no-op. The school summary
-    is rebuilt separately, once per load (``refresh_school_summary``)."""
+    transaction. ``summary``, when given, is ``of_rows`` of every stored row of those years; otherwise the rows are
+    read back. A source without a summary is a no-op. The school summary is rebuilt separately, once per load
+    (``refresh_school_summary``)."""
     if source not in SOURCES_SUMMARISED:
         return
     if year_starts is not None and not year_starts:
@@ -101,10 +110,11 @@ def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = No
         refresh_achievement(conn, year_starts)
         return
     _clear(conn, cpl_team_year_summary, year_starts)
-    if rows is None:
+    if summary is None:
         rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
                            **queries.year_params(year_starts))
-    bulk.insert_rows(conn, cpl_team_year_summary, cpl_team_year_rows(rows))
+        summary = cpl_team_year_rows(rows)
+    bulk.insert_rows(conn, cpl_team_year_summary, summary)
 
 
 def refresh_achievement(conn: sa.Connection, year_starts: list[int] | None = None) -> None:
