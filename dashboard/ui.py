@@ -17,7 +17,7 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import access, audit, charts, computed, db, export, images
+from dashboard import access, audit, charts, computed, db, export, images, views
 from dashboard import settings as settings_mod
 from dashboard.privacy import Thresholds
 from dashboard.schema import import_log
@@ -389,8 +389,6 @@ def choices(table_name: str, *, school: str | None = None, groups: tuple[str, ..
             subject: str | None = None):
     """The filter values of a computed table (``views.FilterChoices``; of the rows narrowed as ``data`` narrows
     them), cached with the table."""
-    from dashboard import views
-
     return view(views.filter_choices, data(table_name, school=school, groups=groups, subject=subject))
 
 
@@ -421,7 +419,7 @@ def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: 
     if note:
         st.caption(note)
     if data_frame is not None and data_frame.height:
-        _table_on_request("Data table", data_frame, key)
+        _table_on_request("Data table", data_frame, key, labelled=True)
     st.download_button("Download chart as PNG (1920x1080)", data=lambda: images.figure_png(charts.for_projector(fig)),
                        file_name=f"{key}.png", mime="image/png", key=f"png_{key}", on_click=_audit_download,
                        args=(access.current().username, f"{key}.png", None))
@@ -449,14 +447,14 @@ def table_key(key: str) -> str:
     return f"table_{key}"
 
 
-def _table_on_request(label: str, frame: pl.DataFrame, key: str) -> None:
+def _table_on_request(label: str, frame: pl.DataFrame, key: str, *, labelled: bool = False) -> None:
     """The table in an expander whose content is drawn only while it is open (Streamlit's lazy expander: opening
     it reruns the page). A closed one costs a rerun nothing; before, every table was sent on every run, open or
-    not, as Arrow with its CSV button."""
+    not, as Arrow with its CSV button. ``labelled``: a chart's frame, shown as its data table (``views.data_table``)."""
     table = st.expander(label, key=table_key(key), on_change="rerun")
     if table.open:
         with table:
-            _table_and_download(frame, key)
+            _table_and_download(views.data_table(frame) if labelled else frame, key)
 
 
 def _table_and_download(frame: pl.DataFrame, key: str) -> None:

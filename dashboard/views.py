@@ -40,6 +40,60 @@ class PageView:
 
 # --- small helpers -------------------------------------------------------------------------------------------------
 
+# What a chart's data table calls each column (the table under the chart and its CSV download), in the users' words.
+# Working columns (a leading underscore) and the chart's own text helpers are left out; ``data_table`` applies it and
+# a test fails for any column a page shows that is not named here.
+COLUMN_LABELS = {
+    "school_id": "School ID", "school_name": "School", "network": "Network", "level": "Level",
+    "school_year": "School year", "prior_year": "Prior year", "subject": "Subject", "student_group": "Student group",
+    "grade": "Grade", "n_tested": "Tested", "n_proficient": "Proficient", "pct_proficient": "% proficient",
+    "ci_low": "95% low", "ci_high": "95% high", "withheld": "Withheld", "suppressed": "Withheld",
+    "reason": "Withheld because", "suppression_reason": "Withheld because", "shown_as": "Shown as",
+    "publisher_marker": "Publisher's marker", "label": "Shown on the chart",
+    "prior_n_tested": "Tested, prior year", "prior_pct_proficient": "% proficient, prior year",
+    "prior_gap_to_all_pp": "Gap to All Students, prior year (pp)", "change_pp": "Change (pp)",
+    "change_relative_pct": "Relative change (%)", "gap_to_all_pp": "Gap to All Students (pp)",
+    "gap_change_pp": "Gap change (pp)", "gap_status": "Gap",
+    "all_students_pct_proficient": "All Students % proficient", "all_students_change_pp": "All Students change (pp)",
+    "trust_index": "Trust index (0-100)", "facet": "Facet", "value": "Mean score", "schools": "Schools",
+    "respondent_group": "Respondent group", "response_rate": "Response rate %", "n_respondents": "Respondents",
+    "low_response": "Low response", "team": "Team", "key": "Team", "team_type": "Team type", "teams": "Teams",
+    "meetings": "Meetings", "minutes": "Minutes", "consistency_pct": "Consistency %",
+    "longest_gap_weeks": "Longest gap (weeks)", "minutes_per_month": "Minutes/month", "attendance_rate": "Attendance %",
+    "month": "Month", "meetings_per_team": "Meetings per team", "minutes_per_team": "Minutes per team",
+    "meeting_date": "Date", "week_start": "Week of", "protocol": "Protocol", "share": "Share %",
+    "vote_date": "Vote date", "question": "Question", "votes_ready": "Ready", "votes_not_yet": "Not yet",
+    "votes_abstain": "Abstained", "eligible_voters": "Eligible voters", "threshold_pct": "Threshold %",
+    "turnout_pct": "Turnout %", "pct_ready_of_cast": "% ready of votes cast",
+    "pct_ready_of_eligible": "% ready of eligible voters", "passed": "Passed", "vote": "Vote",
+    "year_start": "School year starting", "month_start": "Month starting", "month_label": "Month",
+    "minutes_label": "Minutes shown", "weekday": "Weekday (0 = Monday)",
+}
+# the chart's helpers, shown in another column already: the year's first day beside the school year, a month's first
+# day beside its name, printed labels of a figure in the next column, a weekday's number
+CHART_HELPERS = {"year_start": "school_year", "month_start": "month", "month_label": "month",
+                 "minutes_label": "minutes_per_month", "weekday": "meeting_date"}
+WITHHELD_BECAUSE = {"small_n": "too few to show", "complementary": "would give back a small group",
+                    "bottom_coded": "coded band", "top_coded": "coded band", "publisher": "withheld by the publisher"}
+
+
+def data_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """A chart's frame as its data table: working and helper columns left out, reasons in words, every column named
+    as the users name it (``COLUMN_LABELS``; a column already named for people is kept as it is)."""
+    keep = [n for n in frame.columns
+            if not n.startswith("_") and not (n in CHART_HELPERS and CHART_HELPERS[n] in frame.columns)]
+    out = frame.select(keep).with_columns(
+        c(n).replace_strict(WITHHELD_BECAUSE, default=c(n)) for n in ("reason", "suppression_reason") if n in keep)
+    names: dict[str, str] = {}
+    for n in keep:
+        label = COLUMN_LABELS.get(n, n)
+        if label in names.values():  # two columns meaning one thing (withheld and suppressed): the first kept
+            out = out.drop(n)
+        else:
+            names[n] = label
+    return out.rename({n: label for n, label in names.items() if n in out.columns})
+
+
 def year_label(start: int) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
@@ -818,7 +872,7 @@ def culture(summary: pl.DataFrame, measure: str, network: str = ALL, level: str 
         return PageView(empty="Not enough data yet: a school needs this measure and two years of achievement.")
     v = PageView()
     year = s["school_year"].max()
-    v.frames["scatter"] = s.select("school_name", col, "all_students_change_pp").rename({col: "x"})
+    v.frames["scatter"] = s.select("school_name", col, "all_students_change_pp").rename({col: measure})
     v.titles["scatter"] = (f"{measure} against All Students change in proficiency (pp), {year}, "
                            f"n = {s.height} schools")
     r = None

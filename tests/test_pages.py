@@ -385,3 +385,26 @@ def test_admin_page_lists_the_accounts_and_offers_every_school(app):
     offered = next(m for m in app.multiselect if m.label.startswith("Schools (coach"))
     assert list(offered.options) == [f"{name} ({sid})" for sid, name in
                                      schools.sort("school_name").select("school_id", "school_name").iter_rows()]
+
+
+@pytest.mark.parametrize("page", ["overview", "school", "trust", "cpl", "readiness", "equity", "culture"])
+def test_every_table_names_its_columns_for_people(app, page):
+    """Under every chart, and in every table, column names are the users' words: no working column
+    (``_all_pct``) and no database name (``pct_ready_of_cast``), at the district and at one school."""
+    import re
+
+    from test_auth_pages import open_tables
+
+    def check(at: AppTest) -> None:
+        assert not at.exception, at.exception
+        assert at.dataframe, "no table was drawn"
+        for frame in at.dataframe:
+            raw = [name for name in frame.value.columns if re.fullmatch(r"[a-z0-9_]+", str(name))]
+            assert not raw, (page, list(frame.value.columns))
+
+    goto(app, page)
+    check(open_tables(app))
+    if any(b.key == "w_school" for b in app.selectbox):  # one school: tables by team, by year
+        first = pl.read_csv(SAMPLE / "schools.csv").sort("school_id")["school_id"][0]
+        app.selectbox(key="w_school").set_value(first).run()
+        check(open_tables(app))

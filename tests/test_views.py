@@ -184,3 +184,21 @@ def test_cpl_team_pickers_list_a_schools_teams_not_thousands(monkeypatch):
     pair = views.cpl_pair(meetings, cadence, "2024-25", one.extra["team_a"], one.extra["team_b"])
     assert sorted(pair.frames["pair"]["key"].to_list()) == one.extra["team_keys"]
     assert pair.frames["pair"]["minutes"].to_list() == [45, 45]
+
+
+def test_a_charts_data_table_names_columns_for_people_and_leaves_out_working_ones():
+    frame = pl.DataFrame({
+        "school_name": ["Adams", "Baker"], "year_start": [2024, 2024], "school_year": ["2024-25", "2024-25"],
+        "student_group": ["English Learners", "Students with Disabilities"], "pct_proficient": [None, 41.5],
+        "withheld": [True, False], "suppressed": [True, False], "reason": ["small_n", None],
+        "_all_pct": [50.0, 60.0], "label": ["n<10", "41.5%"], "% proficient 2024-25": [None, 41.5]})
+    expected = pl.DataFrame({
+        "School": ["Adams", "Baker"], "School year": ["2024-25", "2024-25"],
+        "Student group": ["English Learners", "Students with Disabilities"], "% proficient": [None, 41.5],
+        "Withheld": [True, False], "Withheld because": ["too few to show", None],
+        "Shown on the chart": ["n<10", "41.5%"], "% proficient 2024-25": [None, 41.5]})
+    assert_frame_equal(views.data_table(frame), expected)
+    # a year without its school year label keeps the year; a month's first day goes where the month is named
+    assert views.data_table(pl.DataFrame({"year_start": [2024]})).columns == ["School year starting"]
+    assert views.data_table(pl.DataFrame({"month": ["Sep 2024"], "month_start": [dt.date(2024, 9, 1)]})).columns == [
+        "Month"]
