@@ -6,7 +6,7 @@ One run measures, for each database:
 - load throughput: rows per second per source, each canonical file loaded through the loader (read, validate,
   write, summaries refreshed, commit) on its own, in dependency order, into a fresh database;
 - for every page, the first (cold: empty caches, a fresh AppTest session) and a repeated (warm: the same session
-  and filters, run again; the median of three) run of its script under Streamlit's AppTest, through the real
+  and filters, run again; the median of seven) run of its script under Streamlit's AppTest, through the real
   entrypoint ``dashboard/app.py`` signed in as a superintendent, beside a blank page measured the same way;
 - the peak memory (the kernel's high-water mark of resident memory, VmHWM) of the process that ran the pages (a
   child process of its own per database), and of the loading process during each database's loads.
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 BLANK = ROOT / "benchmarks" / "blank_page.py"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
-WARM_REPEATS = 3
+WARM_REPEATS = 7  # the median of seven: one rerun disturbed by the machine moves it less than the median of three
 BENCH_USER = "bench_supt"  # a superintendent: every view page, every school
 BENCH_ADMIN = "bench_admin"  # the pages only an admin opens (data, accounts)
 COOKIE_KEY = "benchmark-cookie-key-" + "x" * 32
