@@ -71,7 +71,7 @@ def equity_change(v: PageView) -> go.Figure:
 
 
 def culture_scatter(v: PageView, measure: str) -> go.Figure:
-    return charts.scatter_figure(v.frames["scatter"], measure, "all_students_change_pp", "school_name",
+    return charts.scatter_figure(v.frames["scatter"], v.extra["measure"], "all_students_change_pp", "school_name",
                                  v.titles["scatter"], x_title=measure,
                                  y_title="All Students change in proficiency (pp)")
 

@@ -873,6 +873,7 @@ def culture(summary: pl.DataFrame, measure: str, network: str = ALL, level: str 
     v = PageView()
     year = s["school_year"].max()
     v.frames["scatter"] = s.select("school_name", col, "all_students_change_pp").rename({col: measure})
+    v.extra["measure"] = measure  # the scatter's x column, named for its data table
     v.titles["scatter"] = (f"{measure} against All Students change in proficiency (pp), {year}, "
                            f"n = {s.height} schools")
     r = None
