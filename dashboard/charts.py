@@ -36,8 +36,21 @@ pio.templates[TEMPLATE] = go.layout.Template(
 )
 
 
+TITLE_CHARS = 62  # characters per title line: a title of 20 px fits a chart half a laptop screen wide
+TITLE_TOP = 80  # the top margin for a one-line title (px), and each further line's height at 20 px
+TITLE_LINE = 26
+
+
+def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TOP) -> dict:
+    """A long title broken into lines at word ends (Plotly does not wrap one: it ran past the chart's edge, and a
+    title cut short no longer says what, where and when), the top margin grown to hold them."""
+    text = title if "<br>" in title else _wrap(title, TITLE_CHARS)
+    lines = text.count("<br>") + 1
+    return dict(title=dict(text=text, yanchor="top"), margin=dict(t=top + line_height * (lines - 1)))
+
+
 def _finish(fig: go.Figure, title: str, note: str | None = None, height: int | None = None) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, title=dict(text=title))
+    fig.update_layout(template=TEMPLATE, **_title_layout(title))
     if height:
         fig.update_layout(height=height)
     if note:
@@ -293,6 +306,8 @@ def for_projector(fig: go.Figure, height: int = PROJECTOR_HEIGHT) -> go.Figure:
     """A copy of the figure sized and lettered for a projector or a 1920x1080 image: every text at least 18 px."""
     out = go.Figure(fig)
     size = PROJECTOR_MIN_FONT
+    if out.layout.title.text:  # the same lines, each taller
+        out.update_layout(**_title_layout(out.layout.title.text, line_height=round(1.3 * (size + 10)), top=100))
     out.update_layout(height=height, font=dict(size=size + 2), title=dict(font=dict(size=size + 10)),
                       legend=dict(font=dict(size=size)), hoverlabel=dict(font=dict(size=size)),
                       uniformtext=dict(minsize=size, mode="show"))  # Plotly may not shrink bar labels below it

@@ -69,7 +69,8 @@ def test_a_chart_of_many_schools_draws_the_lowest_and_says_so():
     fig = charts.bar_figure(df, "school", "pct", "Proficiency by school", horizontal=True)
     assert len(fig.data[0].y) == charts.MAX_ROWS == 40
     assert "School 39" in fig.data[0].y and "School 40" not in fig.data[0].y
-    assert fig.layout.title.text == "Proficiency by school: the 40 lowest of 45 shown (all in the data table)"
+    assert fig.layout.title.text.replace("<br>", " ") == ("Proficiency by school: the 40 lowest of 45 shown (all in "
+                                                          "the data table)")
     # a vertical chart (years, facets, student groups) is never cut
     assert len(charts.bar_figure(df, "school", "pct", "t").data[0].x) == 45
 
@@ -79,10 +80,24 @@ def test_a_heatmap_of_many_schools_keeps_the_rows_with_the_lowest_mean():
             for i in range(50) for f in ("a", "b")]
     fig = charts.heatmap_figure(pl.DataFrame(rows), "facet", "school", "score", "label", "Trust", z_range=(0, 100))
     assert list(fig.data[0].y) == [f"S{i:02d}" for i in range(40)]
-    assert fig.layout.title.text.endswith("the 40 lowest of 50 shown (all in the data table)")
+    assert fig.layout.title.text.replace("<br>", " ").endswith("the 40 lowest of 50 shown (all in the data table)")
 
 
 def test_a_scatter_of_many_schools_names_them_in_the_hover_only():
     df = pl.DataFrame({"x": [float(i) for i in range(41)], "y": [1.0] * 41, "name": [f"S{i}" for i in range(41)]})
     fig = charts.scatter_figure(df, "x", "y", "name", "t", x_title="x", y_title="y")
     assert fig.data[0].mode == "markers" and len(fig.data[0].text) == 41
+
+
+def test_a_long_title_is_broken_into_lines_that_the_chart_makes_room_for():
+    title = "CPL consistency: % of school weeks with a meeting, all schools, 2025-26, 24 schools"  # 83 characters
+    df = pl.DataFrame({"school": ["A", "B"], "pct": [40.0, 60.0]})
+    fig = charts.bar_figure(df, "school", "pct", title)
+    # at most 62 characters a line, broken between words: 54 + 28 characters
+    assert fig.layout.title.text == "CPL consistency: % of school weeks with a meeting, all<br>schools, 2025-26, 24 schools"
+    assert fig.layout.margin.t == 80 + 26  # one more line of 26 px above the plot
+    big = charts.for_projector(fig)
+    assert big.layout.title.text == fig.layout.title.text
+    assert big.layout.margin.t == 100 + 36  # the projector's 28 px title: lines of 36 px
+    short = charts.bar_figure(df, "school", "pct", "Proficiency by school")
+    assert short.layout.title.text == "Proficiency by school" and short.layout.margin.t == 80
