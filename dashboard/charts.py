@@ -30,13 +30,13 @@ pio.templates[TEMPLATE] = go.layout.Template(
                    title=dict(font=dict(size=16))),
         yaxis=dict(gridcolor="#e6e6e6", linecolor="#444444", zerolinecolor="#888888", automargin=True,
                    title=dict(font=dict(size=16))),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, font=dict(size=14)),
+        legend=dict(orientation="h", yanchor="top", y=-0.26, x=0, font=dict(size=14)),  # under the x-axis title
         hoverlabel=dict(font=dict(size=14)),
     )
 )
 
 
-TITLE_CHARS = 62  # characters per title line: a title of 20 px fits a chart half a laptop screen wide
+TITLE_CHARS = 48  # characters per title line: a bold 20 px title fits a chart half a laptop screen wide (1,440 px)
 TITLE_TOP = 80  # the top margin for a one-line title (px), and each further line's height at 20 px
 TITLE_LINE = 26
 
@@ -140,12 +140,18 @@ def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | No
         fig.add_trace(go.Bar(
             x=val if horizontal else cat, y=cat if horizontal else val, orientation="h" if horizontal else "v",
             name=str(name) if name is not None else y_title, text=labels, textposition="outside", cliponaxis=False,
+            # beside a horizontal bar a label keeps its size (the axis leaves it room); above a narrow vertical one
+            # Plotly shrinks it rather than print it over its neighbours
+            constraintext="none" if horizontal else "both",
             marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)]))
     values = [v for v in df[y].to_list() if v is not None]
     if value_range is None and values and min(values) < 0:  # room for the printed labels of negative bars too
         lo, hi = min(values), max(0.0, max(values))
         pad = 0.45 * (hi - lo or 1)
         value_range = (lo - pad, hi + pad)
+    if horizontal and values and min(values) >= 0:
+        value_range = _room_for_labels(max(values), [str(v) for v in df[text].to_list() if v] if text else [],
+                                       value_range)
     if text and series is None:  # a withheld value draws no bar: print its label (e.g. "withheld") at zero
         for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list()):
             if val is None and label:
@@ -164,6 +170,19 @@ def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | No
     fig.update_layout(barmode="group", showlegend=series is not None and len(groups) > 1,
                       height=max(420, 28 * df[x].n_unique() + 160) if horizontal else None)
     return _finish(fig, title, note)
+
+
+LABEL_PX_PER_CHAR = 8  # a bar's printed label at 16 px, per character
+HALF_WIDTH_PLOT_PX = 300  # the plot area of a chart in half a laptop screen, beside its school names
+
+
+def _room_for_labels(high: float, labels: list[str], value_range: tuple[float, float] | None) -> tuple[float, float]:
+    """A horizontal bar chart's value axis, long enough that the label printed after the longest bar fits in a
+    half-width chart (Plotly leaves no room for it: "1,007 min" was cut at the chart's edge)."""
+    label_px = LABEL_PX_PER_CHAR * max((len(label) for label in labels), default=4) + 10
+    room = max(HALF_WIDTH_PLOT_PX - label_px, HALF_WIDTH_PLOT_PX / 3)
+    low, upper = value_range if value_range else (0.0, 0.0)
+    return low, max(upper, (high or 1) * HALF_WIDTH_PLOT_PX / room)
 
 
 def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: str, *, z_range: tuple[float, float],

@@ -98,8 +98,9 @@ def cpl_minutes(v: PageView, unit: str) -> go.Figure:
 
 
 def cpl_types(v: PageView) -> go.Figure:
+    # across the page: the kinds of team are named in full and each label, "74% (47 teams)", reads at full size
     return charts.bar_figure(v.frames["types"], "team_type", "consistency_pct", v.titles["types"], text="label",
-                             y_title="% of school weeks with a meeting", value_range=(0, 110))
+                             y_title="% of school weeks with a meeting", value_range=(0, 100), horizontal=True)
 
 
 def cpl_monthly(d: PageView, unit: str) -> go.Figure:

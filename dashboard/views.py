@@ -393,7 +393,10 @@ def trust(results: pl.DataFrame, t: Thresholds, year: str | None, metric: str = 
                                      & c(col).is_not_null())
               .group_by("respondent_group", "facet").agg(weighted_mean(col, "n_respondents").alias("value"))
               .sort("respondent_group", "facet")
-              .with_columns(c("value").map_elements(lambda x: fmt.format(x), return_dtype=pl.String).alias("label")))
+              .with_columns(c("value").map_elements(lambda x: fmt.format(x), return_dtype=pl.String).alias("label"),
+                            # the legend in words: "all_staff" -> "All staff"
+                            (c("respondent_group").str.slice(0, 1).str.to_uppercase()
+                             + c("respondent_group").str.slice(1).str.replace_all("_", " ")).alias("respondent_group")))
     v.frames["groups"] = groups
     v.titles["groups"] = f"Trust by respondent group and facet ({metric.lower()}), {year}, {n_schools} schools"
     rates = (cur.group_by("school_name").agg(c("response_rate").max(), c("low_response").any(),
@@ -450,7 +453,7 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
                                 c("attendance_rate").mean(), c("team").n_unique().alias("teams"),
                                 c("meetings").sum())
            .sort("consistency_pct", descending=True)
-           .with_columns(pl.format("{}% · longest gap {} wk", c("consistency_pct").round(0).cast(pl.Int64),
+           .with_columns(pl.format("{}% · gap {} wk", c("consistency_pct").round(0).cast(pl.Int64),
                                    c("longest_gap_weeks")).alias("label"),
                          pl.format("{} min", c("minutes_per_month").round(0).cast(pl.Int64)).alias("minutes_label")))
     v.frames["consistency"] = per

@@ -46,5 +46,6 @@ else:
         ui.show_table(pair.frames["pair_table"], "cpl_pair_table")
 st.subheader("Teams")
 ui.show_table(v.frames["table"], "cpl_teams")
-ui.footnote("School weeks are the Monday-based weeks of the school year in which any team in the district met. "
-            "Attendance is attendees over team size where the size is given.")
+ui.footnote("School weeks are the Monday-based weeks of the school year in which any team in the district met; "
+            "a bar's gap is its longest run of school weeks without a meeting. Attendance is attendees over team "
+            "size where the size is given.")

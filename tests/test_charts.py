@@ -93,8 +93,8 @@ def test_a_long_title_is_broken_into_lines_that_the_chart_makes_room_for():
     title = "CPL consistency: % of school weeks with a meeting, all schools, 2025-26, 24 schools"  # 83 characters
     df = pl.DataFrame({"school": ["A", "B"], "pct": [40.0, 60.0]})
     fig = charts.bar_figure(df, "school", "pct", title)
-    # at most 62 characters a line, broken between words: 54 + 28 characters
-    assert fig.layout.title.text == "CPL consistency: % of school weeks with a meeting, all<br>schools, 2025-26, 24 schools"
+    # at most 48 characters a line, broken between words: 41 + 41 characters
+    assert fig.layout.title.text == "CPL consistency: % of school weeks with a<br>meeting, all schools, 2025-26, 24 schools"
     assert fig.layout.margin.t == 80 + 26  # one more line of 26 px above the plot
     big = charts.for_projector(fig)
     assert big.layout.title.text == fig.layout.title.text
