@@ -101,3 +101,15 @@ def test_a_long_title_is_broken_into_lines_that_the_chart_makes_room_for():
     assert big.layout.margin.t == 100 + 36  # the projector's 28 px title: lines of 36 px
     short = charts.bar_figure(df, "school", "pct", "Proficiency by school")
     assert short.layout.title.text == "Proficiency by school" and short.layout.margin.t == 80
+
+
+def test_a_horizontal_bar_chart_leaves_room_for_the_label_after_its_longest_bar():
+    df = pl.DataFrame({"school": ["A", "B"], "minutes": [1122.0, 433.0], "label": ["1122 min", "433 min"]})
+    fig = charts.bar_figure(df, "school", "minutes", "Minutes", text="label", horizontal=True)
+    # 8 characters at 8 px and 10 px of space: 74 px of a 300 px plot, so the longest bar may take 226 px of it
+    low, high = fig.layout.xaxis.range
+    assert low == 0 and abs(high - 1122 * 300 / 226) < 1e-9
+    # a range asked for is kept when it already leaves the room
+    wide = charts.bar_figure(df, "school", "minutes", "Minutes", text="label", horizontal=True,
+                             value_range=(0, 2000))
+    assert tuple(wide.layout.xaxis.range) == (0, 2000)
