@@ -8,6 +8,8 @@ One run measures, for each database:
 - for every page, the first (cold: empty caches, a fresh AppTest session) and a repeated (warm: the same session
   and filters, run again; the median of seven) run of its script under Streamlit's AppTest, through the real
   entrypoint ``dashboard/app.py`` signed in as a superintendent, beside a blank page measured the same way;
+- between the two, the database settled as after any bulk load (``settle``: PostgreSQL CHECKPOINT and ANALYZE,
+  SQLite a WAL checkpoint), so the pages are not timed beside the loads' own housekeeping;
 - the peak memory (the kernel's high-water mark of resident memory, VmHWM) of the process that ran the pages (a
   child process of its own per database), and of the loading process during each database's loads.
 
@@ -110,6 +112,38 @@ def load_database(url: str, sample_dir: Path) -> dict:
         print(f"  loaded {source}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)", flush=True)
     engine.dispose()
     return results
+
+
+def settle(url: str) -> dict:
+    """After the loads, before the pages: what a database administrator runs after a bulk load, so the pages are
+    timed on a database at rest rather than beside its own housekeeping. PostgreSQL: ``CHECKPOINT`` (writes out the
+    loads' dirty pages now; otherwise the checkpointer spreads that work over the next minutes, on the cores the
+    pages are timed on) and ``ANALYZE`` (the planner's statistics; autovacuum does it in time, where it is on).
+    SQLite: a WAL checkpoint. Returns the seconds it took and what was run."""
+    import sqlalchemy as sa
+
+    from dashboard import db
+
+    engine = db.make_engine(url)
+    start = time.perf_counter()
+    done = []
+    if engine.dialect.name == "postgresql":
+        with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+            for statement in ("CHECKPOINT", "ANALYZE"):
+                try:
+                    conn.exec_driver_sql(statement)
+                    done.append(statement)
+                except sa.exc.DBAPIError as exc:  # CHECKPOINT needs a superuser (or pg_checkpoint): say so, go on
+                    done.append(f"{statement} refused: {str(exc.orig).strip()[:120]}")
+    elif engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # outside any transaction (the engine's own begins one for each statement)
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            done.append("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+    engine.dispose()
+    return {"seconds": round(time.perf_counter() - start, 2), "ran": done}
 
 
 def _ensure_bench_users(url: str) -> None:
@@ -374,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}:", flush=True)
                 entry = {"load": load_database(url, tmp / "sample"), "load_peak_rss_mb": peak_memory_mb()}
                 print(f"  peak memory while loading: {entry['load_peak_rss_mb']:,.0f} MB", flush=True)
+                entry["settle"] = settle(url)
+                print(f"  settled in {entry['settle']['seconds']} s: {'; '.join(entry['settle']['ran'])}", flush=True)
                 entry["pages"] = _pages_in_child(url, profile_dir if name == "sqlite" else None)
                 result["databases"][name] = entry
         finally:
