@@ -17,12 +17,12 @@ PAGES = ROOT / "pages"
 
 st.set_page_config(layout="wide", page_title="District dashboard")
 
-ui.check_database()
-ui.read_data_version()
+# once per run, in one connection: the schema check, the data version, and the accounts and settings that the role,
+# the login and the caller all read
+run_accounts = ui.start_run()
 engine = ui.get_engine()
 # The page list is the signed-in role's (re-read from the database); before login every page is registered, hidden,
 # so a direct link survives the login form (NOTES.md). Navigation comes before the login call, pg.run() after it.
-run_accounts = auth_ui.read_accounts(engine)  # once per run: the role, the login and the caller all read it
 role = auth_ui.provisional_role(run_accounts)
 allowed = set(access.pages_for(role)) if role else set(access.PAGE_ROLES)
 

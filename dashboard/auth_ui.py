@@ -69,9 +69,8 @@ class RunAccounts:
     values: dict[str, float]
 
 
-def read_accounts(engine: sa.Engine) -> RunAccounts:
-    with db.reading(engine) as conn:
-        return RunAccounts(accounts.directory(conn), settings_mod.load(conn))
+def read_accounts(conn: sa.Connection) -> RunAccounts:
+    return RunAccounts(accounts.directory(conn), settings_mod.load(conn))
 
 
 def provisional_role(run: RunAccounts) -> str | None:

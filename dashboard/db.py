@@ -101,13 +101,18 @@ def head_revision() -> str:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
-    """The schema revision the database is at; None for a database never initialised. One statement (the entrypoint
-    asks on every run): a failure to connect is raised, a missing version table is None."""
+    """The schema revision the database is at; None for a database never initialised. A failure to connect is
+    raised, a missing version table is None."""
     with reading(engine) as conn:
-        try:
-            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        except (sa.exc.OperationalError, sa.exc.ProgrammingError):
-            return None
+        return revision_on(conn)
+
+
+def revision_on(conn: sa.Connection) -> str | None:
+    """``current_revision`` in an open connection: one statement."""
+    try:
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        return None
 
 
 def migrate(engine: sa.Engine) -> tuple[str | None, str]:
@@ -121,14 +126,24 @@ def migrate(engine: sa.Engine) -> tuple[str | None, str]:
 def require_schema(engine: sa.Engine) -> None:
     """Raise DatabaseUnavailable with a sentence a user can act on unless the schema is at head."""
     try:
-        revision = current_revision(engine)
+        with reading(engine) as conn:
+            require_schema_on(conn)
     except sa.exc.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot reach the database {engine.url.render_as_string()}: {exc.orig}") from exc
+        raise unreachable(engine, exc) from exc
+
+
+def require_schema_on(conn: sa.Connection) -> None:
+    """``require_schema`` in an open connection (the entrypoint's one connection of a run)."""
+    revision = revision_on(conn)
     if revision != head_revision():
         raise DatabaseUnavailable(
-            f"the database {engine.url.render_as_string()} is not initialised or is out of date "
+            f"the database {conn.engine.url.render_as_string()} is not initialised or is out of date "
             f"(schema {revision or 'none'}, this version needs {head_revision()}): run `district-dashboard init`"
         )
+
+
+def unreachable(engine: sa.Engine, exc: sa.exc.OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"cannot reach the database {engine.url.render_as_string()}: {exc.orig}")
 
 
 WRITE_LOCK = 7_412_001  # the advisory lock key every data write (a load, an undo) takes on PostgreSQL

@@ -17,7 +17,7 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import access, audit, charts, computed, db, export, images, views
+from dashboard import access, audit, auth_ui, charts, computed, db, export, images, views
 from dashboard import settings as settings_mod
 from dashboard.privacy import Thresholds
 from dashboard.schema import import_log
@@ -65,10 +65,21 @@ def get_engine() -> sa.Engine:
     return engine(db.resolve_url())
 
 
-def check_database() -> None:
-    """Stop the run with a plain error (never a traceback) when the database is unreachable or not initialised."""
+def start_run() -> auth_ui.RunAccounts:
+    """The start of every run (the entrypoint's first call), in one connection: the schema check, the data version
+    (raised by every load and undo: read once, so every cached read of the run is keyed by the same version and a
+    page never mixes data from before and after a load) and the accounts and settings as stored now. One
+    connection, not three: on PostgreSQL each costs round trips of its own (a ping, BEGIN, ROLLBACK) on every run.
+    Stops the run with a plain error (never a traceback) when the database is unreachable or not initialised."""
     try:
-        db.require_schema(get_engine())
+        engine = get_engine()
+        try:
+            with db.reading(engine) as conn:
+                db.require_schema_on(conn)
+                version = db.data_version(conn)
+                run = auth_ui.read_accounts(conn)
+        except sa.exc.OperationalError as exc:
+            raise db.unreachable(engine, exc) from exc
     except db.DatabaseUnavailable as exc:
         st.error(f"The dashboard cannot open its database: {exc}.")
         st.info("Ask your data administrator to run `district-dashboard init` (and load the district's files), "
@@ -78,15 +89,15 @@ def check_database() -> None:
         st.error(f"The dashboard cannot open its database ({type(exc).__name__}: {exc}).")
         st.info("Check the database address in DASHBOARD_DB_URL or the --db option.")
         st.stop()
+    st.session_state[RUN_VERSION_KEY] = version
+    return run
 
 
 RUN_VERSION_KEY = "_data_version_this_run"
 
 
 def read_data_version() -> int:
-    """Read the data version (raised by every load and undo) once at the start of a run (the entrypoint calls this):
-    every cached read of the run is keyed by the same version, so a page never mixes data from before and after a
-    load, and a rerun asks the database once."""
+    """Read the data version again within a run (after this session's own load or undo), for the rest of it."""
     with db.reading(get_engine()) as conn:
         version = db.data_version(conn)
     st.session_state[RUN_VERSION_KEY] = version
