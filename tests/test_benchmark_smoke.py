@@ -31,6 +31,7 @@ def test_the_benchmark_runs_at_a_tiny_scale(tmp_path):
         assert set(PAGES) <= set(pages), (name, sorted(pages))
         for page, figures in pages.items():
             assert figures["cold_s"] > 0 and figures["warm_s"] > 0, (name, page)
+            assert figures["blank_beside_warm_s"] > 0, (name, page)  # the blank page timed right before it
             assert figures["problems"] == [], (name, page, figures["problems"])
         assert entry["pages"]["blank"]["warm_s"] > 0
         assert entry["pages"]["peak_rss_mb"] > 0 and entry["load_peak_rss_mb"] > 0
