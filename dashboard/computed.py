@@ -337,6 +337,14 @@ def schools(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.Data
     return read(conn, "schools", SCHOOLS_SCHEMA, school_ids).drop("enrollment")
 
 
+def latest_votes(votes: pl.DataFrame) -> pl.DataFrame:
+    """Each school's latest readiness vote: the vote of its latest date and, when it voted on several questions that
+    day, the question first in alphabetical order, so the overview, the readiness page and the school summary show
+    the same vote (before, one of the day's votes was taken as it came)."""
+    return (votes.sort(["school_id", "vote_date", "question"], descending=[False, True, False], nulls_last=True)
+            .unique("school_id", keep="first", maintain_order=True))
+
+
 def school_summary_from(schools: pl.DataFrame, trust: pl.DataFrame, cpl: pl.DataFrame, votes: pl.DataFrame,
                         cells: pl.DataFrame, values: dict[str, float]) -> pl.DataFrame:
     """One row per school: its latest trust index and change, CPL consistency and minutes, readiness vote, All
@@ -351,10 +359,9 @@ def school_summary_from(schools: pl.DataFrame, trust: pl.DataFrame, cpl: pl.Data
     cpl_latest = (_latest_per_school(cpl).group_by("school_id")
                   .agg(c("year_start").first().alias("_cpl_year"), c("consistency_pct").mean().alias("cpl_consistency_pct"),
                        c("minutes_per_month").mean().alias("cpl_minutes_per_month")))
-    vote_latest = (votes.filter(c("vote_date") == c("vote_date").max().over("school_id"))
-                   .group_by("school_id").agg(c("year_start").first().alias("_vote_year"),
-                                              c("pct_ready_of_cast").first().alias("readiness_pct_ready"),
-                                              c("passed").first().alias("readiness_passed")))
+    vote_latest = latest_votes(votes).select("school_id", c("year_start").alias("_vote_year"),
+                                             c("pct_ready_of_cast").alias("readiness_pct_ready"),
+                                             c("passed").alias("readiness_passed"))
     school_cells = school_level_cells(cells)
     by_year = (school_cells.group_by("school_id", "student_group", "year_start")  # all subjects together
                .agg(c("n_tested").sum(), (c("pct_proficient") * c("n_tested") / 100).sum().alias("_successes"),

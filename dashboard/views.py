@@ -616,21 +616,26 @@ def readiness_spread(votes: pl.DataFrame) -> pl.DataFrame:
 
 
 def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> PageView:
-    r = with_school_year(filter_schools(votes, network, level)).sort("school_id", "vote_date")
+    r = with_school_year(filter_schools(votes, network, level)).sort("school_id", "vote_date", "question")
     if r.is_empty():
         return PageView(empty="No readiness votes for these schools yet. Load readiness_votes.csv on the Data page.")
     v = PageView()
-    latest = (r.filter(c("vote_date") == c("vote_date").max().over("school_id"))
-              .group_by("school_id", maintain_order=True).first()
-              .with_columns(_vote_label().alias("label")).sort("pct_ready_of_cast", descending=True, nulls_last=True))
+    latest = (computed.latest_votes(r).with_columns(_vote_label().alias("label"))
+              .sort("pct_ready_of_cast", "school_name", descending=[True, False], nulls_last=True))
+    same_day = r.join(latest.select("school_id", "vote_date"), on=["school_id", "vote_date"]).group_by(
+        "school_id").len().filter(c("len") > 1).height
+    same_day_note = (f"{same_day} {'school' if same_day == 1 else 'schools'} voted on more than one question on "
+                     "its latest date: the question first in alphabetical order is shown; the trend below has every "
+                     "vote." if same_day else None)
     v.frames["latest"] = latest
     passed = int(latest["passed"].sum())
     v.titles["latest"] = (f"Latest readiness vote by school against its threshold, {latest.height} schools "
                           f"({passed} passed)")
     hidden = latest.filter(c("suppressed"))
-    v.notes["latest"] = ("Fewer than the minimum eligible voters, shown only as passed or not: "
-                         + "; ".join(f"{a}: {b}" for a, b in hidden.select("school_name", "label").iter_rows())
-                         if hidden.height else None)
+    hidden_note = ("Fewer than the minimum eligible voters, shown only as passed or not: "
+                   + "; ".join(f"{a}: {b}" for a, b in hidden.select("school_name", "label").iter_rows())
+                   + "." if hidden.height else None)
+    v.notes["latest"] = " ".join(x for x in (hidden_note, same_day_note) if x) or None
     v.frames["turnout"] = latest.filter(~c("suppressed")).sort("turnout_pct", descending=True).with_columns(
         pl.format("{}% ({} of {})", c("turnout_pct").round(0).cast(pl.Int64),
                   c("votes_ready") + c("votes_not_yet") + c("votes_abstain").fill_null(0),

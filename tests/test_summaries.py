@@ -124,3 +124,20 @@ def test_a_load_refreshes_only_the_school_years_it_touched(engine, tmp_path):
     # 30 of 40 = 75%, up from 10 of 40 = 25%: +50 pp
     assert summary["all_students_pct_proficient"] == pytest.approx(75.0)
     assert summary["all_students_change_pp"] == pytest.approx(50.0)
+
+
+def test_the_stored_summary_takes_the_same_latest_vote_as_the_readiness_page(engine, tmp_path):
+    from dashboard import computed
+    from district_files import load
+
+    # two questions on S1's latest date, the file giving "Ready to expand?" (18 of 20 ready) first: the latest vote
+    # is "Ready for the model?" (10 of 20), first in alphabetical order, on the overview as on the readiness page
+    load(engine, tmp_path / "in", readiness="""
+        school_id,vote_date,question,votes_ready,votes_not_yet,votes_abstain,eligible_voters,threshold_pct
+        S1,2024-04-01,Ready to expand?,18,2,0,25,80
+        S1,2024-04-01,Ready for the model?,10,10,0,25,80
+        S1,2023-04-01,Ready for the model?,4,16,0,25,80
+    """)
+    with engine.connect() as conn:
+        summary = computed.stored_school_summary(conn, ["S1"]).row(0, named=True)
+    assert summary["readiness_pct_ready"] == pytest.approx(50.0) and summary["readiness_passed"] is False

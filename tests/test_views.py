@@ -96,6 +96,28 @@ def test_readiness_finds_schools_that_crossed_the_threshold():
     assert v.sentence.startswith("2 of 2 schools passed their latest vote; 1 crossed")
 
 
+def test_a_schools_latest_vote_on_a_day_of_two_questions_is_the_same_everywhere():
+    # S1 voted on two questions on its latest date, in the file's order "Ready to expand?" (9 of 10) then
+    # "Ready for the model?" (5 of 10): the latest vote is the question first in alphabetical order, the model
+    rows = [("S1", dt.date(2024, 4, 1), "Ready to expand?", 9, 1), ("S1", dt.date(2024, 4, 1), "Ready for the model?", 5, 5),
+            ("S1", dt.date(2023, 4, 1), "Ready for the model?", 2, 8), ("S2", dt.date(2024, 3, 1), "Ready?", 8, 2)]
+    votes = pl.DataFrame([
+        {"school_id": s, "school_name": f"School {s}", "network": "N", "level": "high", "vote_date": d,
+         "year_start": d.year - 1, "question": q, "votes_ready": r, "votes_not_yet": n, "votes_abstain": 0,
+         "eligible_voters": 12, "threshold_pct": 80.0, "turnout_pct": 100.0 * (r + n) / 12,
+         "pct_ready_of_cast": 100.0 * r / (r + n), "passed": 100.0 * r / (r + n) >= 80, "suppressed": False,
+         "suppression_reason": None} for s, d, q, r, n in rows])
+    for frame in (votes, votes.reverse()):  # whatever order the rows come in
+        latest = computed.latest_votes(frame).sort("school_id")
+        assert latest.select("school_id", "question", "pct_ready_of_cast").rows() == [
+            ("S1", "Ready for the model?", 50.0), ("S2", "Ready?", 80.0)]
+        v = views.readiness(frame)
+        assert v.frames["latest"].select("school_id", "label").rows() == [
+            ("S2", "80% ready: passed"), ("S1", "50% ready: not yet")]
+        assert "1 school voted on more than one question on its latest date" in v.notes["latest"]
+        assert v.sentence.startswith("1 of 2 schools passed their latest vote")
+
+
 def test_culture_states_n_and_association_not_cause():
     s = summary([{"school_id": f"S{i}", "school_name": f"S{i}", "school_year": "2025-26",
                   "cpl_consistency_pct": x, "all_students_change_pp": y}
