@@ -409,8 +409,10 @@ def network_level_filters(offered) -> tuple[str, str]:
     return network or ALL, level or ALL
 
 
-def school_filter(offered, *, allow_all: bool = True) -> str | None:
-    names = offered.schools
+def school_filter(offered, *, allow_all: bool = True, network: str = ALL, level: str = ALL) -> str | None:
+    """The school picker, listing the schools of the network and level chosen above it (a school chosen before,
+    elsewhere, gives way to the first choice)."""
+    names = offered.schools_in(network, level)
     options = ([ALL] if allow_all else []) + list(names)
     return select_filter("school", "School", options, labels={ALL: "All schools", **names})
 

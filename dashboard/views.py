@@ -124,21 +124,36 @@ def options(df: pl.DataFrame, col: str) -> list[str]:
 @dataclass(frozen=True)
 class FilterChoices:
     """The values a page's filters offer, read from the table the page draws: each sorted, school years newest
-    first, schools as id -> name in name order."""
+    first, schools as id -> name in name order, and each school's network and level (``schools_in``)."""
     networks: list[str]
     levels: list[str]
     schools: dict[str, str]
     years: list[str]
     subjects: list[str]
     groups: list[str]
+    places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def schools_in(self, network: str = ALL, level: str = ALL) -> dict[str, str]:
+        """The schools of a network and level (``ALL``: any), as id -> name in name order: the school picker
+        follows the network and level chosen above it."""
+        if network == ALL and level == ALL:
+            return self.schools
+        return {sid: name for sid, name in self.schools.items()
+                if network in (ALL, self.places.get(sid, (None, None))[0])
+                and level in (ALL, self.places.get(sid, (None, None))[1])}
 
 
 def filter_choices(frame: pl.DataFrame) -> FilterChoices:
+    named = frame.height and "school_name" in frame.columns
     schools = (dict(frame.select("school_id", "school_name").unique().sort("school_name", "school_id").iter_rows())
-               if frame.height and "school_name" in frame.columns else {})
+               if named else {})
+    places = ({sid: (net, lvl) for sid, net, lvl in frame.select(
+                   "school_id", *[c(n) if n in frame.columns else pl.lit(None, pl.String).alias(n)
+                                  for n in ("network", "level")]).unique("school_id").iter_rows()}
+              if named else {})
     return FilterChoices(options(frame, "network"), options(frame, "level"), schools,
                          sorted(options(with_school_year(frame), "school_year"), reverse=True),
-                         options(frame, "subject"), options(frame, "student_group"))
+                         options(frame, "subject"), options(frame, "student_group"), places)
 
 
 def fmt_pp(value: float | None) -> str:

@@ -8,7 +8,7 @@ ui.page_header("Collective professional learning", "Teams meeting to learn toget
                "is it consistent week to week, who attends, and how do kinds of team compare?")
 offered = ui.choices("cpl_school_years")
 network, level = ui.network_level_filters(offered)
-school = ui.school_filter(offered) or views.ALL
+school = ui.school_filter(offered, network=network, level=level) or views.ALL
 year = ui.select_filter("year", "School year", offered.years)
 cadence = ui.data("cpl_cadence", year)  # the team-year figures of the one school year shown
 v = ui.view(views.cpl, cadence, year, network, level, school)

@@ -8,7 +8,7 @@ ui.page_header("Equity and achievement", "The share of tested students at or abo
                "compared with the year before and with All Students at the same school.")
 offered = ui.choices("school_cells", groups=(views.ALL_STUDENTS,))  # every school and subject has All Students
 network, level = ui.network_level_filters(offered)
-school = ui.school_filter(offered)
+school = ui.school_filter(offered, network=network, level=level)
 subject = ui.select_filter("subject", "Subject", offered.subjects)
 cells = ui.data("school_cells", subject=subject)  # grades combined and screened, the one subject shown
 group = ui.select_filter("group", "Student group", [views.ALL, *ui.choices("school_cells", subject=subject).groups],

@@ -131,6 +131,21 @@ def test_network_filter_changes_what_is_shown(app):
     assert f"{east.height} schools" in titles(app)[0]
 
 
+@pytest.mark.parametrize("page", ["equity", "cpl"])
+def test_the_school_picker_lists_the_schools_of_the_chosen_network(app, page):
+    schools = pl.read_csv(SAMPLE / "schools.csv")
+    east = schools.filter(pl.col("network") == "East Network")
+    goto(app, page)
+    assert len(app.selectbox(key="w_school").options) == schools.height + 1  # every school, and "All schools"
+    other = schools.filter(pl.col("network") != "East Network").sort("school_name")["school_id"][0]
+    app.selectbox(key="w_school").set_value(other).run()
+    app.selectbox(key="w_network").set_value("East Network").run()
+    assert not app.exception
+    picker = app.selectbox(key="w_school")
+    assert sorted(picker.options[1:]) == sorted(east["school_name"].to_list())  # names shown, "All schools" first
+    assert picker.value == "All"  # the school chosen before is not in the network: back to all of its schools
+
+
 def test_suppressed_cell_shows_as_withheld_never_zero(app):
     a = achievement()
     latest = a["school_year"].max()
