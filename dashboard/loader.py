@@ -26,8 +26,6 @@ from dashboard.schema import HISTORY_TABLES, SOURCE_TABLES, import_log, school
 from dashboard.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
 from dashboard.validate import Validated, school_year_label, validate
 
-BATCH = 20_000
-
 
 @dataclass
 class FileToLoad:
@@ -184,13 +182,6 @@ def _count(conn: sa.Connection, table: sa.Table, where: sa.ColumnElement[bool]) 
     return conn.execute(sa.select(sa.func.count()).select_from(table).where(where)).scalar_one()
 
 
-def _insert_rows(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
-    columns = frame.columns
-    for start in range(0, frame.height, BATCH):
-        chunk = frame.slice(start, BATCH)
-        conn.execute(table.insert(), [dict(zip(columns, row)) for row in chunk.iter_rows()])
-
-
 def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str) -> FileOutcome:
     spec = SOURCES[p.source]
     target = SOURCE_TABLES[p.source]
@@ -207,7 +198,7 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
 
     if not p.validated.new_schools.is_empty():
         new = p.validated.new_schools.with_columns(pl.lit(import_id).alias("import_id"))
-        _insert_rows(conn, school, new)
+        bulk.insert_rows(conn, school, new)
         outcome.schools_created = new["school_id"].to_list()
 
     summary = None
