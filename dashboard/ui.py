@@ -9,7 +9,6 @@ Caching: every cached function takes plain values only, always including the cal
 from __future__ import annotations
 
 from collections.abc import Sequence
-import hashlib
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -273,7 +272,7 @@ def _view(url: str, name: str, _fn, args: tuple, kwargs: tuple, scope: tuple[str
     result = _fn(*[_resolve(url, a, scope, version) for a in args],
                  **{k: _resolve(url, v, scope, version) for k, v in kwargs})
     if isinstance(result, PageView):
-        result.key = hashlib.sha256(repr((url, name, args, kwargs, scope, version)).encode()).hexdigest()
+        result.shared = True
     return result
 
 
@@ -288,7 +287,7 @@ def figure(fn, v: PageView, *args) -> go.Figure:
     """``fn(v, *args)``, a named figure of ``dashboard.figures``, built once per cached view and arguments and kept
     on the view (``PageView.figures``), shared (not copied) by reruns: nothing may change it in place
     (``charts.for_projector`` works on a copy). Two sessions asking at once may both build it; either copy is kept."""
-    if not v.key:  # a view not built through ``view``: not shared, nothing to keep the figure on
+    if not v.shared:  # a view not built through ``view``: nothing to keep the figure on
         return fn(v, *args)
     name = (_qualified(fn), args)
     built = v.figures.get(name)

@@ -33,7 +33,7 @@ class PageView:
     notes: dict[str, str | None] = field(default_factory=dict)
     kpis: list[tuple[str, str, str | None]] = field(default_factory=list)  # label, value, delta
     extra: dict[str, object] = field(default_factory=dict)
-    key: str = ""  # set when the view is cached and shared (``dashboard.ui.view``)
+    shared: bool = False  # cached and shared by reruns and sessions (``dashboard.ui.view``)
     # its figures, built once each by ``dashboard.ui.figure`` for a shared view (by figure function and arguments)
     figures: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -138,9 +138,12 @@ class FilterChoices:
         follows the network and level chosen above it."""
         if network == ALL and level == ALL:
             return self.schools
-        return {sid: name for sid, name in self.schools.items()
-                if network in (ALL, self.places.get(sid, (None, None))[0])
-                and level in (ALL, self.places.get(sid, (None, None))[1])}
+
+        def fits(school_id: str) -> bool:
+            its_network, its_level = self.places.get(school_id, (None, None))
+            return network in (ALL, its_network) and level in (ALL, its_level)
+
+        return {sid: name for sid, name in self.schools.items() if fits(sid)}
 
 
 def filter_choices(frame: pl.DataFrame) -> FilterChoices:
