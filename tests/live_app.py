@@ -3,6 +3,7 @@ healthy before the test goes on and stopped after."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -14,6 +15,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (Playwright's own download does not work here)
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync"]
+
+
+def missing(what: str) -> None:
+    """A browser test's tool is absent: skip here, fail in CI (``CI`` set), where ``.ci/run`` installs it, so a run
+    that never drove the browser cannot pass as one that did."""
+    import pytest
+
+    message = f"{what}: install it as .ci/run does"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if importlib.util.find_spec("playwright") is None:
+        missing("the playwright Python client is missing (pip install playwright)")
 
 
 def free_port() -> int:

@@ -8,22 +8,18 @@ or fail when the environment variable CI is set.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 
 from dashboard import db, demo
-from live_app import AppDidNotStart, running_app, wait_cookie
+from live_app import CHROMIUM, LAUNCH_ARGS, AppDidNotStart, missing, require_chromium, running_app, wait_cookie
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
 
 # url path -> (the page's heading, the number of Plotly charts it draws for an admin on the sample district)
 PAGES = {
@@ -39,25 +35,12 @@ PAGES = {
 }
 
 
-def _missing(what: str) -> None:
-    message = f"{what}: install it as .ci/run does"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app on the sample district (a demo database with the demo accounts), on a free port."""
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    require_chromium()
     if not AXE.exists():
-        _missing(f"{AXE} is missing (npm install --no-save --prefix .cache/npm axe-core@4)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _missing("the playwright Python client is missing (pip install playwright)")
+        missing(f"{AXE} is missing (npm install --no-save --prefix .cache/npm axe-core@4)")
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'sample.db'}"
     engine = db.make_engine(url)
     demo.ensure_demo(engine)

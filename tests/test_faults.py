@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from dashboard import db, imports
 from dashboard.schema import cpl_meeting, import_log
 from dashboard.loader import FileToLoad, load_files
-from live_app import running_app
+from live_app import CHROMIUM, LAUNCH_ARGS, missing, require_chromium, running_app
 from reliability_helpers import ROOT, SAMPLE, content, database_url, migrated_with_sample
 
 SCHOOLS = [f"S{i:03d}" for i in range(1, 25)]  # the sample district's schools
@@ -212,7 +212,6 @@ def test_a_reader_sees_before_or_after_a_load_that_replaces_rows(district, tmp_p
 
 # --------------------------------------------------------------------------------------------------- (d) outage
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-CHROMIUM = "/usr/bin/chromium"
 
 
 def free_port(start: int) -> int:
@@ -287,8 +286,9 @@ def _shows_data(page) -> None:
 
 @pytest.mark.browser
 def test_the_app_says_so_when_postgresql_is_down_and_recovers_without_a_restart(tmp_path):
-    if not (PG_BIN / "initdb").exists() or not Path(CHROMIUM).exists():
-        pytest.skip("needs PostgreSQL 15 binaries and Chromium")
+    require_chromium()
+    if not (PG_BIN / "initdb").exists():
+        missing(f"{PG_BIN / 'initdb'} is missing (PostgreSQL 15's server binaries)")
     from playwright.sync_api import sync_playwright
 
     from dashboard import demo
@@ -312,7 +312,7 @@ def test_the_app_says_so_when_postgresql_is_down_and_recovers_without_a_restart(
         demo.ensure_demo_accounts(engine)
         engine.dispose()
         with streamlit_app(url) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
             page = browser.new_page()
             page.goto(f"{base}/{PAGE}")
             _shows_data(page)

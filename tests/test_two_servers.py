@@ -20,15 +20,12 @@ import pytest
 
 from dashboard import accounts, db
 from dashboard.sample import write_sample
-from live_app import AppDidNotStart, running_app, wait_cookie
+from live_app import CHROMIUM, LAUNCH_ARGS, AppDidNotStart, require_chromium, running_app, wait_cookie
 from reliability_helpers import private_pg_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
 COOKIE_KEY = "two-servers-cookie-key-" + "z" * 40
 USER, PASSWORD = "supt2", "two-servers-" + "p" * 12
 NEW_SCHOOL = "Quillfeather Two Server Academy"  # the seventh school (the table is a canvas: counted, not read)
@@ -39,9 +36,7 @@ def pg_url():
     base = os.environ.get("DASHBOARD_TEST_PG_URL")
     if not base:
         pytest.skip("set DASHBOARD_TEST_PG_URL to run two servers on one PostgreSQL database")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    pytest.importorskip("playwright.sync_api")
+    require_chromium()
     with private_pg_database("two") as url:
         yield url
 
