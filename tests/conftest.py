@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import pytest
@@ -20,32 +18,16 @@ import sqlalchemy as sa
 
 from dashboard import db
 from dashboard.schema import metadata
+from reliability_helpers import private_pg_database
 
-PG_ENV = "DASHBOARD_TEST_PG_URL"
 
 
 # --------------------------------------------------------------------------------------------------- databases
 @pytest.fixture(scope="session")
 def _pg_url():
     """The URL of a PostgreSQL database created for this test session (dropped at its end)."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
-    base_url = sa.make_url(base)
-    name = f"dd_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.fail(f"{PG_ENV} is set but PostgreSQL cannot be reached or cannot create a database: {exc.orig}")
-    try:
-        yield base_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with private_pg_database("test") as url:
+        yield url
 
 
 def _fresh_postgres(url: str) -> sa.Engine:

@@ -25,12 +25,16 @@ def private_pg_database(tag: str) -> Iterator[str]:
     """A PostgreSQL database of its own on the server of DASHBOARD_TEST_PG_URL (skips when unset)."""
     base = os.environ.get(PG_ENV)
     if not base:
-        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV}")
+        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
     base_url = sa.make_url(base)
     name = f"dd_{tag}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL cannot be reached or cannot create a database: {exc.orig}")
     try:
         yield base_url.set(database=name).render_as_string(hide_password=False)
     finally:
