@@ -237,8 +237,9 @@ def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: 
         return None
     names = [f"c{i}" for i in range(width)]
     try:
-        frame = pl.read_csv(text.encode("utf-8") if utf8 is None else utf8, has_header=False, infer_schema=False, separator=delimiter,
-                            quote_char='"', skip_lines=header_row, schema={n: pl.String for n in names})
+        frame = pl.read_csv(text.encode("utf-8") if utf8 is None else utf8, has_header=False, infer_schema=False,
+                            separator=delimiter, quote_char='"', skip_lines=header_row,
+                            schema={n: pl.String for n in names})
     except (pl.exceptions.PolarsError, ValueError):
         return None
     if frame.height > lines and frame.slice(lines).null_count().sum_horizontal().item() == (frame.height - lines) * width:
