@@ -73,17 +73,22 @@ COLUMN_LABELS = {
 # day beside its name, printed labels of a figure in the next column, a weekday's number
 CHART_HELPERS = {"year_start": "school_year", "month_start": "month", "month_label": "month",
                  "minutes_label": "minutes_per_month", "weekday": "meeting_date"}
+# a data table shows what the chart shows: one decimal (a percent, points, minutes), two for a mean on a 1-5 scale
+TABLE_DECIMALS = 1
+TABLE_DECIMALS_BY_COLUMN = {"value": 2, "mean_score": 2}
 WITHHELD_BECAUSE = {"small_n": "too few to show", "complementary": "would give back a small group",
                     "bottom_coded": "coded band", "top_coded": "coded band", "publisher": "withheld by the publisher"}
 
 
 def data_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """A chart's frame as its data table: working and helper columns left out, reasons in words, every column named
-    as the users name it (``COLUMN_LABELS``; a column already named for people is kept as it is)."""
+    """A chart's frame as its data table: working and helper columns left out, reasons in words, numbers rounded as
+    the chart shows them, every column named as the users name it (``COLUMN_LABELS``; a column already named for
+    people is kept as it is)."""
     keep = [n for n in frame.columns
             if not n.startswith("_") and not (n in CHART_HELPERS and CHART_HELPERS[n] in frame.columns)]
     out = frame.select(keep).with_columns(
-        c(n).replace_strict(WITHHELD_BECAUSE, default=c(n)) for n in ("reason", "suppression_reason") if n in keep)
+        *[c(n).replace_strict(WITHHELD_BECAUSE, default=c(n)) for n in ("reason", "suppression_reason") if n in keep],
+        *[c(n).round(TABLE_DECIMALS_BY_COLUMN.get(n, TABLE_DECIMALS)) for n in keep if frame.schema[n].is_float()])
     names: dict[str, str] = {}
     for n in keep:
         label = COLUMN_LABELS.get(n, n)
@@ -722,6 +727,8 @@ def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str 
         keep = [group, ALL_STUDENTS]
         levels, gains = levels.filter(c("student_group").is_in(keep)), gains.filter(c("student_group").is_in(keep))
     levels = levels.sort("student_group", "year_start")
+    if school == ALL:  # the rollup's rows carry a placeholder school ID ("district"): no reader needs it
+        levels = levels.drop("school_id")
     v.frames["levels"] = levels
     v.titles["levels"] = (f"{subject} proficiency by student group, {where}, by year, with 95% intervals "
                           f"({levels['student_group'].n_unique()} groups)")
@@ -742,7 +749,7 @@ def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str 
     ).sort("change_pp", descending=True, nulls_last=True)
     year = g["school_year"][0] if g.height else "latest year"
     prior = g["prior_year"][0] if g.height else ""
-    v.frames["change"] = g
+    v.frames["change"] = g.drop("school_id") if school == ALL and "school_id" in g.columns else g
     v.titles["change"] = (f"Change in {subject} proficiency by student group, {where}, {prior} to {year} "
                           f"(percentage points; relative change beside)")
     v.notes["change"] = withheld_note(g, "student_group", "suppression_reason", t)

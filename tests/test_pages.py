@@ -417,6 +417,13 @@ def test_every_table_names_its_columns_for_people(app, page):
         for frame in at.dataframe:
             raw = [name for name in frame.value.columns if re.fullmatch(r"[a-z0-9_]+", str(name))]
             assert not raw, (page, list(frame.value.columns))
+            # numbers as the chart prints them (52.9, not 52.9162; a mean score 3.47), no placeholder ID
+            for name in frame.value.columns:
+                column = frame.value[name]
+                if column.dtype.kind == "f":
+                    long = [x for x in column.dropna() if round(x, 2) != x]
+                    assert not long, (page, name, long[:3])
+                assert "district" not in column.astype(str).tolist(), (page, name)
 
     goto(app, page)
     check(open_tables(app))
