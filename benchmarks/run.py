@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import secrets
 import statistics
@@ -290,9 +291,13 @@ def _profile_cold(page: str, profile_dir: Path) -> dict:
     stats.print_stats(40)  # the top of the whole run (Streamlit, polars, the database driver, plotly)
     stats.print_stats(str(ROOT), 30)  # and this checkout's own functions
     profile_dir.mkdir(parents=True, exist_ok=True)
+    # paths relative to the checkout (and to site-packages): the file reads the same whichever directory ran it
+    text = (out.getvalue().replace(str(ROOT) + os.sep, "").replace(f"'{ROOT}'", "'this checkout'")
+            .replace(str(Path(pstats.__file__).parent) + os.sep, ""))
+    text = re.sub(r"\S*site-packages/", "", text)
     path = profile_dir / f"profile_{page}.txt"
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return {"page": page, "file": str(path), "top": out.getvalue().splitlines()[:60]}
+    path.write_text(text, encoding="utf-8")
+    return {"page": page, "file": path.name, "top": text.splitlines()[:60]}
 
 
 def _pages_in_child(url: str, profile_dir: Path | None) -> dict:

@@ -40,3 +40,6 @@ def test_the_benchmark_runs_at_a_tiny_scale(tmp_path):
         assert entry["settle"]["ran"] == expected, entry["settle"]
     assert "| overview |" in result["table"]
     assert "| overview |" in done.stdout
+    # the slowest page's profile, beside the JSON, names files relative to the checkout, not where it ran
+    profile = (tmp_path / result["databases"]["sqlite"]["pages"]["profile"]["file"]).read_text(encoding="utf-8")
+    assert "dashboard/" in profile and str(ROOT) not in profile and "site-packages" not in profile
