@@ -180,14 +180,10 @@ def list_csv(engine: sa.Engine) -> str:
 
 # --- login support -----------------------------------------------------------------------------------------------
 
-def demo_usernames(conn: sa.Connection) -> set[str]:
-    return set(filter(None, (db.get_meta(conn, DEMO_ACCOUNTS_KEY) or "").split(";")))
-
-
-def is_demo_database(conn: sa.Connection) -> bool:
-    from dashboard.demo import is_demo
-
-    return is_demo(conn)
+def demo_usernames(conn: sa.Connection, values: dict[str, str] | None = None) -> set[str]:
+    """The usernames demo mode made; ``values``: the meta values as read already (``db.meta_values``)."""
+    stored = values.get(DEMO_ACCOUNTS_KEY) if values is not None else db.get_meta(conn, DEMO_ACCOUNTS_KEY)
+    return set(filter(None, (stored or "").split(";")))
 
 
 @dataclass(frozen=True)
@@ -224,9 +220,13 @@ class Directory:
         return {"usernames": users}
 
 
-def directory(conn: sa.Connection) -> Directory:
-    return Directory({a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn)),
-                     is_demo_database(conn))
+def directory(conn: sa.Connection, values: dict[str, str] | None = None) -> Directory:
+    """The accounts as stored now; ``values``: the meta values as read already this run (``db.meta_values``)."""
+    from dashboard.demo import is_demo
+
+    values = db.meta_values(conn) if values is None else values
+    return Directory({a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn, values)),
+                     is_demo(conn, values))
 
 
 def usable(conn: sa.Connection, username: str, now: dt.datetime | None = None) -> Account | None:

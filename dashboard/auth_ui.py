@@ -69,8 +69,9 @@ class RunAccounts:
     values: dict[str, float]
 
 
-def read_accounts(conn: sa.Connection) -> RunAccounts:
-    return RunAccounts(accounts.directory(conn), settings_mod.load(conn))
+def read_accounts(conn: sa.Connection, values: dict[str, str] | None = None) -> RunAccounts:
+    """The accounts and settings as stored now; ``values``: the meta values as read already (``db.meta_values``)."""
+    return RunAccounts(accounts.directory(conn, values), settings_mod.load(conn))
 
 
 def provisional_role(run: RunAccounts) -> str | None:

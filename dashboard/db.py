@@ -160,10 +160,10 @@ def lock_for_writes(conn: sa.Connection) -> None:
 DATA_VERSION = "data_version"
 
 
-def data_version(conn: sa.Connection) -> int:
+def data_version(conn: sa.Connection, values: dict[str, str] | None = None) -> int:
     """A counter raised by every change to the data (a load, an undo). Cache keys include it, so a change is seen
-    at once by every app process."""
-    return int(get_meta(conn, DATA_VERSION) or 0)
+    at once by every app process. ``values``: the meta values as read already (``meta_values``), not read again."""
+    return int((values.get(DATA_VERSION) if values is not None else get_meta(conn, DATA_VERSION)) or 0)
 
 
 def bump_data_version(conn: sa.Connection) -> int:
@@ -171,6 +171,12 @@ def bump_data_version(conn: sa.Connection) -> int:
     version = data_version(conn) + 1
     set_meta(conn, DATA_VERSION, str(version))
     return version
+
+
+def meta_values(conn: sa.Connection) -> dict[str, str]:
+    """Every stored meta value (a handful: the data version, the demo marks), in one statement: a run reads them
+    once, not one statement each."""
+    return dict(conn.execute(sa.select(meta.c.key, meta.c.value)).tuples().all())
 
 
 def get_meta(conn: sa.Connection, key: str) -> str | None:

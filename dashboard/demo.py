@@ -14,8 +14,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DEMO_KEY = "demo"
 
 
-def is_demo(conn: sa.Connection) -> bool:
-    return db.get_meta(conn, DEMO_KEY) == "1"
+def is_demo(conn: sa.Connection, values: dict[str, str] | None = None) -> bool:
+    """Whether demo mode made this database; ``values``: the meta values as read already (``db.meta_values``)."""
+    return (values.get(DEMO_KEY) if values is not None else db.get_meta(conn, DEMO_KEY)) == "1"
 
 
 def ensure_demo(engine: sa.Engine) -> str:

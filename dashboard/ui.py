@@ -75,8 +75,9 @@ def start_run() -> auth_ui.RunAccounts:
         try:
             with db.reading(engine) as conn:
                 db.require_schema_on(conn)
-                version = db.data_version(conn)
-                run = auth_ui.read_accounts(conn)
+                values = db.meta_values(conn)  # the data version and the demo marks: one statement
+                version = db.data_version(conn, values)
+                run = auth_ui.read_accounts(conn, values)
         except sa.exc.OperationalError as exc:
             raise db.unreachable(engine, exc) from exc
     except db.DatabaseUnavailable as exc:

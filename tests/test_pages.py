@@ -431,3 +431,28 @@ def test_every_table_names_its_columns_for_people(app, page):
         first = pl.read_csv(SAMPLE / "schools.csv").sort("school_id")["school_id"][0]
         app.selectbox(key="w_school").set_value(first).run()
         check(open_tables(app))
+
+
+@pytest.mark.parametrize("page", ["overview", "cpl", "equity"])
+def test_a_rerun_with_the_same_filters_reads_only_what_every_run_must(app, page):
+    """A rerun (a widget touched elsewhere, the same filters) takes its data from the caches: the database is asked
+    only what may have changed since the last run, in one statement each: the schema's revision, the meta values
+    (the data version and the demo marks), the accounts and the settings."""
+    import re
+
+    import sqlalchemy as sa
+
+    goto(app, page)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        app.run()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert not app.exception
+    tables = [m.group(1) if (m := re.search(r"\bFROM (\w+)", s)) else s for s in seen]
+    assert tables == ["BEGIN", "alembic_version", "meta", "app_user", "setting"], seen  # BEGIN: SQLite's, ours
