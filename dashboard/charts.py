@@ -82,6 +82,7 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
     fig = go.Figure()
     groups = [(None, df)] if series is None else [
         (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    ends: list[tuple[str, object, float, str]] = []  # each line's label: (text, x, y, colour) at its last point
     for i, (name, part) in enumerate(groups):
         part = part.sort(x)
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
@@ -92,19 +93,65 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
                          color=colour, thickness=1.5, width=4)
         fig.add_trace(go.Scatter(
             x=part[x].to_list(), y=part[y].to_list(), name=str(name) if name is not None else y_title,
-            mode="lines+markers", line=dict(color=colour, width=3), marker=dict(size=9), error_y=error,
+            # past the eight colours, the same colours again dashed, then dotted: no two lines look alike
+            mode="lines+markers", line=dict(color=colour, width=3, dash=LINE_DASHES[i // len(SERIES_COLOURS) % 3]),
+            marker=dict(size=9), error_y=error,
             connectgaps=False, hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{name or ''}</extra>"))
         last = part.filter(pl.col(y).is_not_null()).tail(1)
         if name is not None and last.height:
-            fig.add_annotation(x=last[x][0], y=last[y][0], text=str(name), showarrow=False, xanchor="left",
-                               xshift=8, font=dict(size=13, color=colour))
+            ends.append((str(name), last[x][0], float(last[y][0]), colour))
+    height = LINE_HEIGHT + LINE_HEIGHT_PER_SERIES * max(0, len(ends) - MANY_LINES)
+    shown = [v for col in (y, ci_low, ci_high) if col for v in df[col].to_list() if v is not None]
+    span = (y_range[1] - y_range[0]) if y_range else (max(shown) - min(shown) if shown else 0) * 1.1
+    gap = span * END_LABEL_PX / (height - LINE_PLOT_MARGINS_PX) if span else 0
+    for text, at_x, at_y, colour in _spread_end_labels(ends, gap):
+        fig.add_annotation(x=at_x, y=at_y, text=text, showarrow=False, xanchor="left", xshift=8,
+                           font=dict(size=13, color=colour))
     if threshold is not None:
         fig.add_hline(y=threshold, line=dict(color="#444444", dash="dash", width=2),
                       annotation_text=threshold_label, annotation_position="top left")
     fig.update_xaxes(title_text=x_title, type="category")
     fig.update_yaxes(title_text=y_title, range=list(y_range) if y_range else None)
-    fig.update_layout(showlegend=series is not None and len(groups) > 1)
-    return _finish(fig, title, note)
+    # no legend: every line is named at its end (a line with every value withheld draws nothing, and the note under
+    # the chart names it), and a legend of eleven student groups took half the chart's height from the lines
+    fig.update_layout(showlegend=False)
+    return _finish(fig, title, note, height=height if len(ends) > MANY_LINES else None)
+
+
+LINE_DASHES = ("solid", "dash", "dot")
+LINE_HEIGHT = 450  # a line chart's height (Plotly's own), and its growth per line past MANY_LINES (room for labels)
+LINE_HEIGHT_PER_SERIES = 24
+MANY_LINES = 5
+LINE_PLOT_MARGINS_PX = 200  # of a line chart's height, what the title, axis titles and legend take (about)
+END_LABEL_PX = 16  # the height one end-of-line label needs (13 px text and a little air)
+
+
+def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float) -> list[tuple[str, object, float, str]]:
+    """The end-of-line labels, moved apart where lines end close together (eleven student groups within a few
+    points printed their names over each other): among the labels at one x, each run of labels closer than ``gap``
+    is spread ``gap`` apart around the middle of their points, keeping their order; the others stay at their
+    points."""
+    placed = []
+    for at_x in dict.fromkeys(e[1] for e in ends):
+        here = sorted((e for e in ends if e[1] == at_x), key=lambda e: e[2])
+        runs: list[list[tuple[str, object, float, str]]] = []
+        for label in here:
+            runs.append([label])
+            while len(runs) > 1:  # merge the last two runs while they would overlap
+                low, high = runs[-2], runs[-1]
+                low_top = _run_middle(low) + (len(low) - 1) * gap / 2
+                high_bottom = _run_middle(high) - (len(high) - 1) * gap / 2
+                if high_bottom - low_top >= gap:
+                    break
+                runs[-2:] = [low + high]
+        for run in runs:
+            start = _run_middle(run) - (len(run) - 1) * gap / 2
+            placed += [(text, at_x, start + k * gap, colour) for k, (text, _, _, colour) in enumerate(run)]
+    return placed
+
+
+def _run_middle(run: list[tuple[str, object, float, str]]) -> float:
+    return sum(e[2] for e in run) / len(run)
 
 
 MAX_ROWS = 40  # schools (or teams) one chart lists; beyond it the chart shows the lowest, and its title says so

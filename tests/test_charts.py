@@ -27,6 +27,30 @@ def test_line_figure_leaves_withheld_points_out_and_labels_lines():
     assert {"A", "B", "Withheld, not drawn: A 2024-25 (n<10)"} <= labels
 
 
+
+def test_end_labels_of_lines_ending_close_together_are_spread_apart_in_order():
+    # A, B and C end within 2 points, closer than the 4 points a label needs: spread 4 apart around their middle
+    # (51): 47, 51, 55; E (10) and D (70) are clear of them and stay at their points
+    ends = [(n, "2024-25", y, "#000") for n, y in (("A", 50.0), ("B", 51.0), ("C", 52.0), ("D", 70.0), ("E", 10.0))]
+    placed = {text: y for text, _, y, _ in charts._spread_end_labels(ends, gap=4.0)}
+    assert placed == {"E": 10.0, "A": 47.0, "B": 51.0, "C": 55.0, "D": 70.0}
+
+
+def test_eleven_lines_ending_at_one_value_get_labels_a_line_apart_and_no_legend():
+    groups = [f"Group {i:02d}" for i in range(11)]
+    df = pl.DataFrame({"year": ["2024-25"] * 11, "group": groups, "pct": [50.0] * 11})
+    fig = charts.line_figure(df, "year", "pct", "Proficiency by group", series="group", y_range=(0, 100))
+    # 6 lines past 5: 450 + 6 x 24 = 594 px high; a label needs 16 of the ~394 px the lines get: 100 x 16 / 394
+    assert fig.layout.height == 594
+    gap = 100 * 16 / 394
+    ys = sorted(a.y for a in fig.layout.annotations if a.text in groups)
+    assert len(ys) == 11 and abs(sum(ys) / 11 - 50) < 1e-9
+    assert all(abs((b - a) - gap) < 1e-9 for a, b in zip(ys, ys[1:]))
+    assert fig.layout.showlegend is False  # each line is named at its end
+    # colours repeat past eight: the ninth line on is dashed, so no two lines look alike
+    assert [t.line.dash for t in fig.data] == ["solid"] * 8 + ["dash"] * 3
+    assert fig.data[0].line.color == fig.data[8].line.color
+
 def test_bar_figure_prints_values_and_draws_threshold():
     df = pl.DataFrame({"school": ["X", "Y"], "rate": [62.0, None], "label": ["62%", "not given"]})
     fig = charts.bar_figure(df, "school", "rate", "Response rate", text="label", horizontal=True, threshold=50)
