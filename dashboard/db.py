@@ -176,7 +176,7 @@ def bump_data_version(conn: sa.Connection) -> int:
 def meta_values(conn: sa.Connection) -> dict[str, str]:
     """Every stored meta value (a handful: the data version, the demo marks), in one statement: a run reads them
     once, not one statement each."""
-    return dict(conn.execute(sa.select(meta.c.key, meta.c.value)).tuples().all())
+    return {key: value for key, value in conn.execute(sa.select(meta.c.key, meta.c.value))}
 
 
 def get_meta(conn: sa.Connection, key: str) -> str | None:
