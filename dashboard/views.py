@@ -178,7 +178,7 @@ def fmt_change(pp: float | None, relative: float | None) -> str:
 def shown_as(reason: str | None, t: Thresholds, what: str = "students") -> str | None:
     """The text printed in place of a withheld figure."""
     n = t.min_n_students if what == "students" else t.min_n_staff
-    return {None: None, "small_n": f"n<{n}", "complementary": "* withheld (complementary)",
+    return {None: None, "small_n": f"n<{n}", "complementary": "* withheld so a small group cannot be worked out",
             "bottom_coded": f"≤{t.coding_edge_pct:g}%", "top_coded": f"≥{100 - t.coding_edge_pct:g}%",
             "publisher": "withheld by publisher"}.get(reason, "withheld")
 

@@ -224,3 +224,12 @@ def test_a_charts_data_table_names_columns_for_people_and_leaves_out_working_one
     assert views.data_table(pl.DataFrame({"year_start": [2024]})).columns == ["School year starting"]
     assert views.data_table(pl.DataFrame({"month": ["Sep 2024"], "month_start": [dt.date(2024, 9, 1)]})).columns == [
         "Month"]
+
+
+def test_a_withheld_note_says_in_words_why_a_second_group_is_withheld():
+    # one withheld row of each kind: the note names each with what is printed in its place, in one pair of brackets
+    df = pl.DataFrame({"label": ["Group A 2025-26", "Group B 2025-26", "Shown 2025-26"],
+                       "reason": ["small_n", "complementary", None]})
+    assert views.withheld_note(df, "label", "reason", T) == (
+        "Withheld, not drawn: Group A 2025-26 (n<10); "
+        "Group B 2025-26 (* withheld so a small group cannot be worked out)")
