@@ -104,7 +104,7 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
     shown = [v for col in (y, ci_low, ci_high) if col for v in df[col].to_list() if v is not None]
     span = (y_range[1] - y_range[0]) if y_range else (max(shown) - min(shown) if shown else 0) * 1.1
     gap = span * END_LABEL_PX / (height - LINE_PLOT_MARGINS_PX) if span else 0
-    for text, at_x, at_y, colour in _spread_end_labels(ends, gap):
+    for text, at_x, at_y, colour in _spread_end_labels(ends, gap, y_range):
         fig.add_annotation(x=at_x, y=at_y, text=text, showarrow=False, xanchor="left", xshift=8,
                            font=dict(size=13, color=colour))
     if threshold is not None:
@@ -126,11 +126,12 @@ LINE_PLOT_MARGINS_PX = 200  # of a line chart's height, what the title, axis tit
 END_LABEL_PX = 16  # the height one end-of-line label needs (13 px text and a little air)
 
 
-def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float) -> list[tuple[str, object, float, str]]:
+def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float,
+                       bounds: tuple[float, float] | None = None) -> list[tuple[str, object, float, str]]:
     """The end-of-line labels, moved apart where lines end close together (eleven student groups within a few
     points printed their names over each other): among the labels at one x, each run of labels closer than ``gap``
     is spread ``gap`` apart around the middle of their points, keeping their order; the others stay at their
-    points."""
+    points. Within ``bounds`` (the axis range), where given: a run spread past an end is pushed back inside."""
     placed = []
     for at_x in dict.fromkeys(e[1] for e in ends):
         here = sorted((e for e in ends if e[1] == at_x), key=lambda e: e[2])
@@ -144,9 +145,18 @@ def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float) -
                 if high_bottom - low_top >= gap:
                     break
                 runs[-2:] = [low + high]
+        here_placed = []
         for run in runs:
             start = _run_middle(run) - (len(run) - 1) * gap / 2
-            placed += [(text, at_x, start + k * gap, colour) for k, (text, _, _, colour) in enumerate(run)]
+            here_placed += [(text, at_x, start + k * gap, colour) for k, (text, _, _, colour) in enumerate(run)]
+        if bounds is not None:
+            ys = [y for _, _, y, _ in here_placed]
+            for k in reversed(range(len(ys))):  # down from the top end, a gap apart
+                ys[k] = min(ys[k], bounds[1] if k == len(ys) - 1 else ys[k + 1] - gap)
+            for k in range(len(ys)):  # then up from the bottom end
+                ys[k] = max(ys[k], bounds[0] if k == 0 else ys[k - 1] + gap)
+            here_placed = [(text, at_x, y, colour) for (text, at_x, _, colour), y in zip(here_placed, ys)]
+        placed += here_placed
     return placed
 
 

@@ -36,6 +36,14 @@ def test_end_labels_of_lines_ending_close_together_are_spread_apart_in_order():
     assert placed == {"E": 10.0, "A": 47.0, "B": 51.0, "C": 55.0, "D": 70.0}
 
 
+def test_end_labels_spread_past_the_top_of_the_axis_are_pushed_back_inside_it():
+    # three lines ending at 99, 99.5 and 100 on a 0-100 axis, labels 4 apart: around their middle (99.5) they would
+    # sit at 95.5, 99.5 and 103.5; pushed down under 100: 92, 96 and 100. A label at 30 is not moved.
+    ends = [(n, "2024-25", y, "#000") for n, y in (("A", 99.0), ("B", 99.5), ("C", 100.0), ("D", 30.0))]
+    placed = {text: y for text, _, y, _ in charts._spread_end_labels(ends, gap=4.0, bounds=(0.0, 100.0))}
+    assert placed == {"D": 30.0, "A": 92.0, "B": 96.0, "C": 100.0}
+
+
 def test_eleven_lines_ending_at_one_value_get_labels_a_line_apart_and_no_legend():
     groups = [f"Group {i:02d}" for i in range(11)]
     df = pl.DataFrame({"year": ["2024-25"] * 11, "group": groups, "pct": [50.0] * 11})
