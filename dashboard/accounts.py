@@ -182,8 +182,7 @@ def list_csv(engine: sa.Engine) -> str:
 
 def demo_usernames(conn: sa.Connection, values: dict[str, str] | None = None) -> set[str]:
     """The usernames demo mode made; ``values``: the meta values as read already (``db.meta_values``)."""
-    stored = values.get(DEMO_ACCOUNTS_KEY) if values is not None else db.get_meta(conn, DEMO_ACCOUNTS_KEY)
-    return set(filter(None, (stored or "").split(";")))
+    return set(filter(None, (db.get_meta(conn, DEMO_ACCOUNTS_KEY, values) or "").split(";")))
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ DATA_VERSION = "data_version"
 def data_version(conn: sa.Connection, values: dict[str, str] | None = None) -> int:
     """A counter raised by every change to the data (a load, an undo). Cache keys include it, so a change is seen
     at once by every app process. ``values``: the meta values as read already (``meta_values``), not read again."""
-    return int((values.get(DATA_VERSION) if values is not None else get_meta(conn, DATA_VERSION)) or 0)
+    return int(get_meta(conn, DATA_VERSION, values) or 0)
 
 
 def bump_data_version(conn: sa.Connection) -> int:
@@ -179,7 +179,10 @@ def meta_values(conn: sa.Connection) -> dict[str, str]:
     return {key: value for key, value in conn.execute(sa.select(meta.c.key, meta.c.value))}
 
 
-def get_meta(conn: sa.Connection, key: str) -> str | None:
+def get_meta(conn: sa.Connection, key: str, values: dict[str, str] | None = None) -> str | None:
+    """One meta value: from ``values`` when the run has read them already (``meta_values``), else one statement."""
+    if values is not None:
+        return values.get(key)
     return conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
 
 

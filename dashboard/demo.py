@@ -16,7 +16,7 @@ DEMO_KEY = "demo"
 
 def is_demo(conn: sa.Connection, values: dict[str, str] | None = None) -> bool:
     """Whether demo mode made this database; ``values``: the meta values as read already (``db.meta_values``)."""
-    return (values.get(DEMO_KEY) if values is not None else db.get_meta(conn, DEMO_KEY)) == "1"
+    return db.get_meta(conn, DEMO_KEY, values) == "1"
 
 
 def ensure_demo(engine: sa.Engine) -> str:
