@@ -749,7 +749,7 @@ def equity(cells: pl.DataFrame, t: Thresholds, subject: str | None, school: str 
     ).sort("change_pp", descending=True, nulls_last=True)
     year = g["school_year"][0] if g.height else "latest year"
     prior = g["prior_year"][0] if g.height else ""
-    v.frames["change"] = g.drop("school_id") if school == ALL and "school_id" in g.columns else g
+    v.frames["change"] = g.drop("school_id") if school == ALL else g  # the rollup's placeholder ID, as above
     v.titles["change"] = (f"Change in {subject} proficiency by student group, {where}, {prior} to {year} "
                           f"(percentage points; relative change beside)")
     v.notes["change"] = withheld_note(g, "student_group", "suppression_reason", t)
