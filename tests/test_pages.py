@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 
 import polars as pl
 import pytest
@@ -407,8 +408,6 @@ def test_admin_page_lists_the_accounts_and_offers_every_school(app):
 def test_every_table_names_its_columns_for_people(app, page):
     """Under every chart, and in every table, column names are the users' words: no working column
     (``_all_pct``) and no database name (``pct_ready_of_cast``), at the district and at one school."""
-    import re
-
     from test_auth_pages import open_tables
 
     def check(at: AppTest) -> None:
@@ -438,8 +437,6 @@ def test_a_rerun_with_the_same_filters_reads_only_what_every_run_must(app, page)
     """A rerun (a widget touched elsewhere, the same filters) takes its data from the caches: the database is asked
     only what may have changed since the last run, in one statement each: the schema's revision, the meta values
     (the data version and the demo marks), the accounts and the settings."""
-    import re
-
     import sqlalchemy as sa
 
     goto(app, page)
