@@ -93,8 +93,9 @@ def _drop_pg_database(base_url: str, url: str) -> None:
 
 def load_database(url: str, sample_dir: Path) -> dict:
     """Migrate a fresh database and load the sample file by file; returns per-source rows, seconds, rows/s."""
-    from dashboard import db, loader
-    from dashboard.sources import LOAD_ORDER, SOURCES
+    from dashboard.store import db
+    from dashboard.ingest import loader
+    from dashboard.core.sources import LOAD_ORDER, SOURCES
 
     engine = db.make_engine(url)
     db.migrate(engine)
@@ -124,7 +125,7 @@ def settle(url: str) -> dict:
     SQLite: a WAL checkpoint. Returns the seconds it took and what was run."""
     import sqlalchemy as sa
 
-    from dashboard import db
+    from dashboard.store import db
 
     engine = db.make_engine(url)
     start = time.perf_counter()
@@ -150,10 +151,10 @@ def settle(url: str) -> dict:
 
 def _ensure_bench_users(url: str) -> None:
     try:
-        from dashboard import accounts
+        from dashboard.auth import accounts
     except ImportError:  # no accounts yet: the app has no login
         return
-    from dashboard import db
+    from dashboard.store import db
 
     engine = db.make_engine(url)
     with engine.connect() as conn:
@@ -166,7 +167,7 @@ def _ensure_bench_users(url: str) -> None:
 
 def _user_for(page: str | None) -> tuple[str, str]:
     try:
-        from dashboard import access
+        from dashboard.auth import access
     except ImportError:
         return BENCH_USER, "superintendent"
     if page is None or access.may_open("superintendent", page):
@@ -177,7 +178,7 @@ def _user_for(page: str | None) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------- pages
 def _pages() -> list[str]:
     try:
-        from dashboard import access
+        from dashboard.auth import access
 
         names = list(access.PAGE_ROLES)
     except ImportError:
@@ -243,9 +244,9 @@ def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
     # the modules every page imports, imported once before timing (a server process has them loaded)
-    import dashboard.charts  # noqa: F401
+    import dashboard.present.charts  # noqa: F401
     import dashboard.ui  # noqa: F401
-    import dashboard.views  # noqa: F401
+    import dashboard.present.views  # noqa: F401
 
     measure(BLANK, None)  # Streamlit's own first-run costs, paid once before anything is timed
     blank = measure(BLANK, None)
@@ -398,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         args.child_out.write_text(json.dumps(result), encoding="utf-8")
         return 0
 
-    from dashboard.sample import write_sample
+    from dashboard.sample.generator import write_sample
 
     result = {"schools": args.schools, "years": args.years, "seed": args.seed, "machine": machine(),
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "databases": {}}

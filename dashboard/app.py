@@ -1,7 +1,7 @@
 """Streamlit entrypoint (``streamlit run dashboard/app.py``): page config, the database check, navigation.
 
 Pages are registered by absolute path (CONTRACT.md, Names and places); no entrypoint sits beside ``pages/``.
-Access control (``dashboard.auth_ui`` and ``dashboard.access``) sits between navigation and ``pg.run()``.
+Access control (``dashboard.ui.login`` and ``dashboard.auth.access``) sits between navigation and ``pg.run()``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import access, auth_ui, ui
+from dashboard.auth import access
+from dashboard.ui import login as auth_ui
+from dashboard import ui
+from dashboard.core import paths
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "pages"
+PAGES = paths.PAGES
 
 st.set_page_config(layout="wide", page_title="District dashboard")
 

@@ -8,8 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from dashboard.core import paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 EXPORT_TABLES = ("gains", "trust_change", "cpl_cadence", "readiness", "school_summary")
 
 
@@ -18,7 +19,7 @@ class UsageError(Exception):
 
 
 def _engine(args):
-    from dashboard import db
+    from dashboard.store import db
 
     engine = db.make_engine(args.db)
     db.require_schema(engine)
@@ -26,7 +27,7 @@ def _engine(args):
 
 
 def cmd_init(args) -> int:
-    from dashboard import db
+    from dashboard.store import db
 
     engine = db.make_engine(args.db)
     before, after = db.migrate(engine)
@@ -36,7 +37,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from dashboard.sample import write_sample
+    from dashboard.sample.generator import write_sample
 
     counts = write_sample(Path(args.out), schools=args.schools, years=args.years, seed=args.seed)
     for name, n in counts.items():
@@ -45,8 +46,8 @@ def cmd_sample(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from dashboard.loader import FileToLoad, LoadError, files_in_directory, load_files
-    from dashboard.sources import SOURCES
+    from dashboard.ingest.loader import FileToLoad, LoadError, files_in_directory, load_files
+    from dashboard.core.sources import SOURCES
 
     path = Path(args.path)
     if args.source and args.source not in SOURCES:
@@ -78,7 +79,8 @@ def cmd_load(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from dashboard import computed, settings
+    from dashboard.metrics import computed
+    from dashboard.store import settings
 
     engine = _engine(args)
     with engine.connect() as conn:
@@ -88,7 +90,7 @@ def cmd_export(args) -> int:
     if args.min_n is not None:
         values["min_n_students"] = args.min_n
     frame = computed.export_table(engine, args.table, values)
-    from dashboard.export import write_csv
+    from dashboard.present.export import write_csv
 
     write_csv(frame, Path(args.out))
     print(f"{args.out}: {args.table}, {frame.height} rows")
@@ -96,7 +98,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_imports(args) -> int:
-    from dashboard import imports
+    from dashboard.ingest import imports
 
     engine = _engine(args)
     if args.action == "list":
@@ -121,7 +123,7 @@ def _os_user() -> str:
 
 
 def _audit(engine, user: str | None, action: str, detail: str) -> None:
-    from dashboard import audit
+    from dashboard.auth import audit
 
     audit.record(engine, f"{user or _os_user()} (cli)", action, detail)
 
@@ -134,7 +136,7 @@ def _password_from_stdin(args) -> str | None:
 
 
 def cmd_users(args) -> int:
-    from dashboard import accounts
+    from dashboard.auth import accounts
 
     engine = _engine(args)
     by = f"{_os_user()} (cli)"
@@ -162,7 +164,7 @@ def cmd_users(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashboard import db
+    from dashboard.store import db
 
     env = dict(os.environ)
     url = db.resolve_url(args.db)
@@ -170,14 +172,14 @@ def cmd_serve(args) -> int:
     engine = db.make_engine(url)
     fresh = db.is_sqlite(url) and not Path(engine.url.database or "").exists()
     if args.demo or fresh:
-        from dashboard import demo
+        from dashboard.services import demo
 
         print(demo.ensure_demo(engine))
         env["DASHBOARD_DEMO"] = "1"
     else:
         db.require_schema(engine)
-    from dashboard import accounts
-    from dashboard.demo import is_demo
+    from dashboard.auth import accounts
+    from dashboard.services.demo import is_demo
 
     with engine.connect() as conn:
         demo_db = is_demo(conn)
@@ -193,7 +195,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from dashboard import backup, db
+    from dashboard.store import backup
+    from dashboard.store import db
 
     engine = db.make_engine(args.db)
     try:
@@ -208,7 +211,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_board_pack(args) -> int:
-    from dashboard import board_pack
+    from dashboard.present import board_pack
 
     try:
         written = board_pack.build(_engine(args), Path(args.out), args.year, school_id=args.school)
@@ -226,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p):
-        p.add_argument("--db", help="SQLAlchemy URL (default: $DASHBOARD_DB_URL, else sqlite file dashboard.db here)")
+        p.add_argument("--db", help="SQLAlchemy URL (default: $DASHBOARD_DB_URL, else sqlite file dashboard.store.db here)")
         return p
 
     p = with_db(sub.add_parser("init", help="create or upgrade the schema"))
@@ -309,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    from dashboard.db import DatabaseUnavailable
-    from dashboard.problems import FileRejected
+    from dashboard.store.db import DatabaseUnavailable
+    from dashboard.core.problems import FileRejected
 
     try:
         return args.func(args)

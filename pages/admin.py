@@ -3,7 +3,12 @@ and read the audit log."""
 
 import streamlit as st
 
-from dashboard import access, accounts, audit, db, ui, views
+from dashboard.auth import access
+from dashboard.auth import accounts
+from dashboard.auth import audit
+from dashboard.store import db
+from dashboard import ui
+from dashboard.present import views
 
 caller = access.current()
 if not caller.may_open("admin"):  # the entrypoint checks too; a page never trusts that alone

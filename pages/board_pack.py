@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import ui, views
-from dashboard.board_pack import BoardPackError
+from dashboard import ui
+from dashboard.present import views
+from dashboard.present.board_pack import BoardPackError
 
 ui.page_header("Board pack", "Every chart for a school year, one per slide, with its footnote, alt text and speaker "
                "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.")

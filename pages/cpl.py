@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("Collective professional learning", "Teams meeting to learn together: is there dedicated time, "
                "is it consistent week to week, who attends, and how do kinds of team compare?")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("Culture and outcomes", "Do schools whose culture moved also see achievement move? Each point is "
                "one school in its latest year.")

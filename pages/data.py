@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import ui, views
-from dashboard.sources import SOURCES
+from dashboard import ui
+from dashboard.present import views
+from dashboard.core.sources import SOURCES
 
 ui.page_header("Data", "Load a district file (CSV or XLSX). Every file is checked first: a file with any problem "
                "writes nothing, and each problem is listed with its row as your spreadsheet shows it.")

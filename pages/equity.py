@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("Equity and achievement", "The share of tested students at or above proficient, by student group, "
                "compared with the year before and with All Students at the same school.")

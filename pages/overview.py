@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("District overview", "Where each school stands on trust, collective professional learning, "
                "readiness and achievement in its latest year.")

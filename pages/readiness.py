@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("Readiness", "Staff votes on whether a school is ready to move to a new model. Ready is the "
                "share of votes cast; a school goes forward when it reaches its threshold.")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import figures, ui, views
+from dashboard.present import figures
+from dashboard import ui
+from dashboard.present import views
 
 ui.page_header("Trust", "Relational trust from the staff survey, by facet (benevolence, honesty, openness, "
                "reliability, competence). Where do we have it, where is it lacking, which facet is weakest?")

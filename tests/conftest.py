@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard import db
-from dashboard.schema import metadata
+from dashboard.store import db
+from dashboard.store.schema import metadata
 from reliability_helpers import private_pg_database
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard import computed
-from dashboard.loader import files_in_directory, load_files
+from dashboard.metrics import computed
+from dashboard.ingest.loader import files_in_directory, load_files
 
 EPS = 1e-6
 FILE_NAMES = {"schools": "schools.csv", "cpl": "cpl_meetings.csv", "trust": "trust_scores.csv",

@@ -89,7 +89,7 @@ def wait_cookie(context, present: bool, timeout: float = 20) -> None:
     """Wait until the browser ``context`` holds (or no longer holds) the login cookie: the library sets and deletes
     it from JavaScript, a moment after the run that asked for it, so a page opened by URL (a new session) right
     after a login could otherwise find no cookie and show the login form."""
-    from dashboard.auth_ui import COOKIE_NAME
+    from dashboard.ui.login import COOKIE_NAME
 
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import accounts, db, loader
+from dashboard.auth import accounts
+from dashboard.store import db
+from dashboard.ingest import loader
 
 PASSWORD = "correct horse battery"
 COOKIE_KEY = "test-cookie-key-" + "x" * 40

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 import security_district as sd
-from dashboard import access, computed, settings
-from dashboard.privacy import Thresholds
+from dashboard.auth import access
+from dashboard.metrics import computed
+from dashboard.store import settings
+from dashboard.core.privacy import Thresholds
 
 
 def test_pages_by_role():

@@ -8,9 +8,12 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from dashboard import accounts, audit, db, demo
+from dashboard.auth import accounts
+from dashboard.auth import audit
+from dashboard.store import db
+from dashboard.services import demo
 from dashboard.cli import main
-from dashboard.schema import app_user
+from dashboard.store.schema import app_user
 
 import security_district as sd
 
@@ -21,7 +24,7 @@ def _url(engine: sa.Engine) -> str:
 
 @pytest.fixture
 def district(engine, tmp_path):
-    from dashboard import loader
+    from dashboard.ingest import loader
 
     d = tmp_path / "d"
     d.mkdir()
@@ -110,7 +113,7 @@ def test_disabled_accounts_cannot_log_in(district):
     accounts.disable(district, "gone")
     with district.connect() as conn:
         assert "gone" not in accounts.credentials(conn)["usernames"]
-        from dashboard import access
+        from dashboard.auth import access
 
         assert access.caller_for(conn, "gone") is None
 

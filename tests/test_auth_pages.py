@@ -14,8 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import security_district as sd
-from dashboard import access, accounts, audit, db
-from dashboard.auth_ui import EXPIRES_KEY
+from dashboard.auth import access
+from dashboard.auth import accounts
+from dashboard.auth import audit
+from dashboard.store import db
+from dashboard.ui.login import EXPIRES_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

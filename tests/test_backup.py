@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dashboard import db
+from dashboard.store import db
 from dashboard.cli import main
-from dashboard.schema import school
+from dashboard.store.schema import school
 
 
 def test_backup_then_restore_returns_the_database_to_the_copy(tmp_path, canonical_dir, capsys):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import settings as settings_mod
+from dashboard.store import settings as settings_mod
 from dashboard.cli import main
-from dashboard.loader import FileToLoad, load_files
-from dashboard.problems import FileRejected
-from dashboard.uploads import check_upload_size
+from dashboard.ingest.loader import FileToLoad, load_files
+from dashboard.core.problems import FileRejected
+from dashboard.ingest.uploads import check_upload_size
 from reliability_helpers import content, database_url, migrated_with_sample
 
 CORPUS = Path(__file__).resolve().parent / "bad_files"

@@ -11,8 +11,8 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard import board_pack
-from dashboard.loader import FileToLoad, files_in_directory, load_files
+from dashboard.present import board_pack
+from dashboard.ingest.loader import FileToLoad, files_in_directory, load_files
 
 # A sentinel group: 3 of 7 proficient (42.857...%) in both years; never to be shown in any form.
 SENTINEL_FORMS = ("42.9", "42.86", "43%", "0.429", "3 of 7", "42.8")
@@ -112,7 +112,7 @@ def test_school_pack_and_bad_requests(district, tmp_path):
 
 
 def test_without_a_browser_the_pack_says_what_to_install_and_writes_nothing(district, tmp_path, monkeypatch):
-    from dashboard import images
+    from dashboard.present import images
 
     monkeypatch.setattr(images, "_started", False)
     monkeypatch.setattr(images, "_find_browser", lambda: None)

@@ -12,7 +12,8 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, demo
+from dashboard.store import db
+from dashboard.services import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -66,7 +67,7 @@ def test_a_coach_pack_holds_only_their_schools(demo_url, monkeypatch):
     deck = Presentation(io.BytesIO(_pack(at)["pptx"][1]))
     text = " ".join(shape._element.xml for slide in deck.slides for shape in slide.shapes)
     engine = db.make_engine(demo_url)
-    from dashboard import access
+    from dashboard.auth import access
 
     with engine.connect() as conn:
         coach = access.caller_for(conn, "coach")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, demo
+from dashboard.store import db
+from dashboard.services import demo
 from live_app import CHROMIUM, LAUNCH_ARGS, AppDidNotStart, missing, require_chromium, running_app, wait_cookie
 
 pytestmark = pytest.mark.browser

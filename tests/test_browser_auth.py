@@ -138,7 +138,7 @@ def _cookie(username: str, key: str, exp: dt.datetime) -> str:
 
 @pytest.mark.parametrize("case", ["expired", "forged"])
 def test_expired_or_forged_cookie_shows_the_login(server, browser, case):
-    from dashboard.auth_ui import COOKIE_NAME
+    from dashboard.ui.login import COOKIE_NAME
 
     now = dt.datetime.now()
     token = (_cookie("supt", sd.COOKIE_KEY, now - dt.timedelta(minutes=5)) if case == "expired"
@@ -155,7 +155,7 @@ def test_expired_or_forged_cookie_shows_the_login(server, browser, case):
 
 
 def test_a_valid_cookie_signs_in(server, browser):
-    from dashboard.auth_ui import COOKIE_NAME
+    from dashboard.ui.login import COOKIE_NAME
 
     context = browser.new_context()
     context.add_cookies([{"name": COOKIE_NAME, "url": server,

@@ -1,4 +1,4 @@
-"""dashboard.bulk: every row of a frame arrives, with its values, whatever the frame's order and size (on SQLite the
+"""dashboard.ingest.bulk: every row of a frame arrives, with its values, whatever the frame's order and size (on SQLite the
 rows go up to 100 to a statement, with the rest one by one; on PostgreSQL by COPY)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard import bulk
-from dashboard.schema import cpl_meeting, school
+from dashboard.ingest import bulk
+from dashboard.store.schema import cpl_meeting, school
 
 
 def test_every_row_arrives_with_its_values_in_any_order(engine):

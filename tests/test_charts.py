@@ -3,7 +3,7 @@
 import plotly.io as pio
 import polars as pl
 
-from dashboard import charts
+from dashboard.present import charts
 
 
 def test_template_is_registered_with_the_okabe_ito_palette():

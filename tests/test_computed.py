@@ -11,8 +11,8 @@ import math
 
 import pytest
 
-from dashboard import computed
-from dashboard.privacy import Thresholds
+from dashboard.metrics import computed
+from dashboard.core.privacy import Thresholds
 from district_files import approx, load, one, table
 
 Z = 1.959964  # the 97.5th percentile of the standard normal distribution

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.cli import main
-from dashboard.loader import files_in_directory, load_files
+from dashboard.ingest.loader import files_in_directory, load_files
 
 
 # copied from CONTRACT.md, "Computed tables"

@@ -23,9 +23,10 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from dashboard import db, imports
-from dashboard.schema import cpl_meeting, import_log
-from dashboard.loader import FileToLoad, load_files
+from dashboard.store import db
+from dashboard.ingest import imports
+from dashboard.store.schema import cpl_meeting, import_log
+from dashboard.ingest.loader import FileToLoad, load_files
 from live_app import CHROMIUM, LAUNCH_ARGS, missing, require_chromium, running_app
 from reliability_helpers import ROOT, SAMPLE, content, database_url, migrated_with_sample
 
@@ -291,7 +292,7 @@ def test_the_app_says_so_when_postgresql_is_down_and_recovers_without_a_restart(
         missing(f"{PG_BIN / 'initdb'} is missing (PostgreSQL 15's server binaries)")
     from playwright.sync_api import sync_playwright
 
-    from dashboard import demo
+    from dashboard.services import demo
 
     base = Path(tempfile.mkdtemp(prefix="dd_pg_"))
     cluster = PrivateCluster(base)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts
+from dashboard.auth import accounts
 from dashboard.cli import main
-from dashboard.loader import FileToLoad, load_files
+from dashboard.ingest.loader import FileToLoad, load_files
 from reliability_helpers import migrated_with_sample
 from test_auth_pages import open_tables
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from dashboard import imports
-from dashboard.loader import FileToLoad, files_in_directory, load_files
-from dashboard.schema import achievement
+from dashboard.ingest import imports
+from dashboard.ingest.loader import FileToLoad, files_in_directory, load_files
+from dashboard.store.schema import achievement
 
 TODAY = dt.date(2026, 11, 23)
 

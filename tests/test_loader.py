@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CANONICAL_ACHIEVEMENT, CANONICAL_FILES, CANONICAL_SCHOOLS
-from dashboard import schema
+from dashboard.store import schema
 from dashboard.cli import main
-from dashboard.loader import FileToLoad, load_files
+from dashboard.ingest.loader import FileToLoad, load_files
 
 TODAY = dt.date(2025, 6, 30)
 ACH_HEADER = "school_id,school_year,subject,student_group,grade,n_tested,n_proficient\n"

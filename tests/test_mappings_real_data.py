@@ -18,8 +18,9 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from dashboard import db, schema
-from dashboard.loader import FileToLoad, load_files
+from dashboard.store import db
+from dashboard.store import schema
+from dashboard.ingest.loader import FileToLoad, load_files
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

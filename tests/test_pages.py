@@ -13,7 +13,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, demo
+from dashboard.store import db
+from dashboard.services import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -395,7 +396,7 @@ def test_data_page_loads_a_good_csv_and_shows_the_summary(app):
 def test_admin_page_lists_the_accounts_and_offers_every_school(app):
     goto(app, "admin")
     accounts_table = app.dataframe[0].value
-    # the demo accounts of dashboard/demo.py, and no column that could hold a password or its hash
+    # the demo accounts of dashboard/services/demo.py, and no column that could hold a password or its hash
     assert {"supt", "coach", "principal", "board", "admin"} <= set(accounts_table["username"])
     assert not [c for c in accounts_table.columns if "pass" in c.lower() or "hash" in c.lower()]
     schools = pl.read_csv(SAMPLE / "schools.csv")

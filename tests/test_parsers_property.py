@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import db
-from dashboard.loader import FileToLoad, load_files
-from dashboard.sources import SOURCES
+from dashboard.store import db
+from dashboard.ingest.loader import FileToLoad, load_files
+from dashboard.core.sources import SOURCES
 from reliability_helpers import database_url
 
 TODAY = dt.date(2026, 6, 30)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import computed, settings
-from dashboard.privacy import Thresholds
+from dashboard.metrics import computed
+from dashboard.store import settings
+from dashboard.core.privacy import Thresholds
 from district_files import approx, load, one, table
 
 GAINS_FIGURES = ["n_tested", "prior_n_tested", "pct_proficient", "prior_pct_proficient", "change_pp",

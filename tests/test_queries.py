@@ -1,4 +1,4 @@
-"""The query units in ``queries/``: each names its grain in a header comment, and each enforces the caller's scope
+"""The query units in ``dashboard/store/queries/``: each names its grain in a header comment, and each enforces the caller's scope
 where data is read (a list of schools returns only those schools; an empty list returns nothing)."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import queries
-from dashboard import computed, summaries
-from dashboard.loader import files_in_directory, load_files
+from dashboard.store import queries
+from dashboard.metrics import computed
+from dashboard.ingest import summaries
+from dashboard.ingest.loader import files_in_directory, load_files
 
 SQL_FILES = sorted(Path(queries.__file__).resolve().parent.glob("*.sql"))
 SCHEMAS = {
@@ -152,7 +153,7 @@ def test_cpl_months_are_iso_whatever_the_databases_datestyle(_pg_url, tmp_path):
     import sqlalchemy as sa
 
     from conftest import _fresh_postgres
-    from dashboard import db
+    from dashboard.store import db
 
     name = sa.make_url(_pg_url).database
     admin = sa.create_engine(sa.make_url(_pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")

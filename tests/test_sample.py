@@ -1,4 +1,4 @@
-"""Tests of the fictional-district generator (dashboard.sample).
+"""Tests of the fictional-district generator (dashboard.sample.generator).
 
 Every expected figure is computed here, independently, from the CSV files the generator wrote.
 """
@@ -11,7 +11,7 @@ import re
 import polars as pl
 import pytest
 
-from dashboard.sample import write_sample
+from dashboard.sample.generator import write_sample
 
 FILES = {
     "schools.csv": ["school_id", "school_name", "level", "network", "enrollment"],

@@ -10,9 +10,12 @@ import io
 import pytest
 
 import security_district as sd
-from dashboard import access, computed, db, settings
+from dashboard.auth import access
+from dashboard.metrics import computed
+from dashboard.store import db
+from dashboard.store import settings
 from dashboard.cli import main
-from dashboard.privacy import Thresholds
+from dashboard.core.privacy import Thresholds
 from test_auth_pages import all_text, open_tables, page_path, signed_in
 
 ROLES_TO_TRY = ["supt", "coach", "principal", "board", "admin"]

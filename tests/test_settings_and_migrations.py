@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, settings
+from dashboard.store import db
+from dashboard.store import settings
 from dashboard.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ def test_every_setting_has_a_default_and_a_sentence_of_help():
 
 
 def test_every_setting_is_documented_in_the_readme_or_settings_module():
-    # the README points at dashboard/settings.py; each setting's name must appear in the code that reads it
+    # the README points at dashboard/store/settings.py; each setting's name must appear in the code that reads it
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").rglob("*.py")
                      if p.name != "settings.py")
     unused = [name for name in settings.SETTINGS if not re.search(rf"[\"']{name}[\"']", code)]
@@ -56,7 +57,7 @@ def test_commands_on_an_uninitialised_database_say_to_run_init(tmp_path, capsys)
 def test_resolve_url_prefers_flag_then_environment_then_local_file(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(db.ENV_URL, raising=False)
-    assert db.resolve_url(None) == f"sqlite:///{tmp_path / 'dashboard.db'}"
+    assert db.resolve_url(None) == f"sqlite:///{tmp_path / 'dashboard.store.db'}"
     monkeypatch.setenv(db.ENV_URL, "postgresql+psycopg://a@b/c")
     assert db.resolve_url(None) == "postgresql+psycopg://a@b/c"
     assert db.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
@@ -68,7 +69,7 @@ def test_upgrading_a_loaded_database_to_0004_fills_its_screened_summaries(tmp_pa
     import sqlalchemy as sa
     from alembic import command
 
-    from dashboard import computed
+    from dashboard.metrics import computed
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.begin() as conn:

@@ -1,4 +1,4 @@
-"""``dashboard.summaries.cpl_team_year_rows``: the team-year summary from meeting rows, figures worked by hand."""
+"""``dashboard.ingest.summaries.cpl_team_year_rows``: the team-year summary from meeting rows, figures worked by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard.summaries import MEETING_SCHEMA, SUMMARY_COLUMNS, cpl_team_year_rows
+from dashboard.ingest.summaries import MEETING_SCHEMA, SUMMARY_COLUMNS, cpl_team_year_rows
 
 
 def _meeting(school, team, day, minutes, attendees, size, team_type="content"):
@@ -55,7 +55,7 @@ def test_a_team_meeting_only_in_the_first_week_has_the_rest_of_the_year_as_its_g
 # --- the screened summaries: achievement_school_year and school_summary, refreshed by loads, undo and settings ---
 
 def _by_group(engine) -> dict[str, dict]:
-    from dashboard import computed
+    from dashboard.metrics import computed
 
     with engine.connect() as conn:
         return {r["student_group"]: r for r in computed.school_cells(conn).to_dicts()}
@@ -64,9 +64,12 @@ def _by_group(engine) -> dict[str, dict]:
 def test_screened_summaries_follow_loads_settings_and_undo(engine, tmp_path):
     import sqlalchemy as sa
 
-    from dashboard import computed, db, imports, settings
+    from dashboard.metrics import computed
+    from dashboard.store import db
+    from dashboard.ingest import imports
+    from dashboard.store import settings
     from district_files import load
-    from dashboard.schema import import_log
+    from dashboard.store.schema import import_log
 
     # grades 3 and 4 of one school: All Students 20 of 40 and 25 of 50; English Learners 3 of 6 (under 10: withheld)
     # and 15 of 30
@@ -115,7 +118,7 @@ def test_a_load_refreshes_only_the_school_years_it_touched(engine, tmp_path):
         school_id,school_year,subject,student_group,grade,n_tested,n_proficient
         S1,2024-25,Math,All Students,All,40,30
     """)
-    from dashboard import computed
+    from dashboard.metrics import computed
 
     with engine.connect() as conn:
         rows = computed.school_cells(conn).sort("year_start").select("year_start", "n_proficient").rows()
@@ -127,7 +130,7 @@ def test_a_load_refreshes_only_the_school_years_it_touched(engine, tmp_path):
 
 
 def test_the_stored_summary_takes_the_same_latest_vote_as_the_readiness_page(engine, tmp_path):
-    from dashboard import computed
+    from dashboard.metrics import computed
     from district_files import load
 
     # two questions on S1's latest date, the file giving "Ready to expand?" (18 of 20 ready) first: the latest vote

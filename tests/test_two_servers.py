@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import accounts, db
-from dashboard.sample import write_sample
+from dashboard.auth import accounts
+from dashboard.store import db
+from dashboard.sample.generator import write_sample
 from live_app import CHROMIUM, LAUNCH_ARGS, AppDidNotStart, require_chromium, running_app, wait_cookie
 from reliability_helpers import private_pg_database
 

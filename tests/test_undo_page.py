@@ -7,8 +7,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, demo
-from dashboard.schema import readiness_vote
+from dashboard.store import db
+from dashboard.services import demo
+from dashboard.store.schema import readiness_vote
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

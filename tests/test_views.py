@@ -5,8 +5,10 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from dashboard import computed, privacy, views
-from dashboard.privacy import Thresholds
+from dashboard.metrics import computed
+from dashboard.core import privacy
+from dashboard.present import views
+from dashboard.core.privacy import Thresholds
 
 T = Thresholds()
 
@@ -133,7 +135,7 @@ def test_template_is_the_canonical_header():
 
 
 def test_grid_config_is_versioned_and_its_band_is_the_setting():
-    from dashboard.settings import SETTINGS
+    from dashboard.store.settings import SETTINGS
     g = views.load_grid()
     assert g.version and len(g.status_names) == 5 and len(g.change_names) == 5
     assert g.maintained_band_pp == SETTINGS["maintained_band_pp"].default

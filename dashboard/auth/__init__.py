@@ -1,0 +1,1 @@
+"""auth: accounts, the caller's access scope and the audit log; no Streamlit. May import store and core."""

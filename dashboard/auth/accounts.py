@@ -1,0 +1,310 @@
+"""Accounts: the ``app_user`` table (CONTRACT.md, Command line ``users ...``). Passwords are stored only as bcrypt
+hashes made by streamlit-authenticator's ``Hasher``; failed logins are counted in the database and lock an account
+for a while after ``login_max_attempts`` in a row (settings). Every change is written to the audit log.
+
+Who may see what is not decided here but in ``dashboard.auth.access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from streamlit_authenticator import Hasher
+
+from dashboard.auth import audit
+from dashboard.store import db
+from dashboard.store import settings as settings_mod
+from dashboard.store.schema import app_user, school
+
+ROLES = ("superintendent", "coach", "principal", "board", "admin")
+SCOPED_ROLES = ("coach", "principal")  # the roles limited to named schools
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MIN_PASSWORD = 8
+DEMO_ACCOUNTS_KEY = "demo_accounts"  # meta key: the usernames made by demo mode (usable only in a demo database)
+
+
+class AccountError(ValueError):
+    """A refused account change; the message says why."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    display_name: str
+    role: str
+    schools: tuple[str, ...]
+    active: bool
+    failed_attempts: int
+    locked_until: dt.datetime | None
+    password_hash: str
+
+    def locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes: they were written in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
+def normalise_username(name: str) -> str:
+    """Usernames are lower case (streamlit-authenticator lower-cases what is typed)."""
+    name = (name or "").strip().lower()
+    if not USERNAME.match(name):
+        raise AccountError(f"username {name!r} must be 1-64 characters: lower-case letters, digits, '.', '_' or '-'")
+    return name
+
+
+def parse_schools(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    if text is None:
+        return ()
+    items = text if isinstance(text, (list, tuple)) else re.split(r"[;,]", text)
+    return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
+
+
+def hash_password(password: str) -> str:
+    if password is None or len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password must have at least {MIN_PASSWORD} characters")
+    return Hasher.hash(password)
+
+
+def _row_to_account(row) -> Account:
+    return Account(username=row.username, display_name=row.display_name, role=row.role,
+                   schools=parse_schools(row.schools), active=bool(row.active),
+                   failed_attempts=int(row.failed_attempts or 0), locked_until=_aware(row.locked_until),
+                   password_hash=row.password_hash)
+
+
+def get(conn: sa.Connection, username: str) -> Account | None:
+    row = conn.execute(sa.select(app_user).where(app_user.c.username == (username or "").strip().lower())).first()
+    return None if row is None else _row_to_account(row)
+
+
+def all_accounts(conn: sa.Connection) -> list[Account]:
+    return [_row_to_account(r) for r in conn.execute(sa.select(app_user).order_by(app_user.c.username))]
+
+
+def _check_role_schools(conn: sa.Connection, role: str, schools: tuple[str, ...]) -> tuple[str, ...]:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
+    if role not in SCOPED_ROLES:
+        if schools:
+            raise AccountError(f"a {role} sees every school: give --schools only to a coach or a principal")
+        return ()
+    if not schools:
+        raise AccountError(f"a {role} needs --schools (the school ids they may see)")
+    if role == "principal" and len(schools) != 1:
+        raise AccountError("a principal has exactly one school")
+    known = set(conn.execute(sa.select(school.c.school_id).where(school.c.school_id.in_(schools))).scalars())
+    unknown = [s for s in schools if s not in known]
+    if unknown:
+        raise AccountError(f"unknown school id(s): {', '.join(unknown)}")
+    return schools
+
+
+def add(engine: sa.Engine, username: str, role: str, password: str, *, schools=None, display_name: str | None = None,
+        by: str = "system") -> Account:
+    username = normalise_username(username)
+    password_hash = hash_password(password)
+    now = utcnow()
+    with engine.begin() as conn:
+        if get(conn, username) is not None:
+            raise AccountError(f"an account named {username!r} already exists")
+        school_ids = _check_role_schools(conn, role, parse_schools(schools))
+        conn.execute(sa.insert(app_user).values(
+            username=username, display_name=(display_name or username)[:255], role=role, schools=";".join(school_ids),
+            password_hash=password_hash, active=True, failed_attempts=0, locked_until=None, created_at=now,
+            updated_at=now))
+        audit.record(conn, by, "account_change", f"added {username}: role {role}"
+                     + (f", schools {';'.join(school_ids)}" if school_ids else ""))
+        return get(conn, username)
+
+
+def update(engine: sa.Engine, username: str, *, role: str | None = None, schools=None, password: str | None = None,
+           active: bool | None = None, by: str = "system") -> Account:
+    """Change role and schools, reset the password (which also clears a lockout), disable or enable."""
+    username = (username or "").strip().lower()
+    with engine.begin() as conn:
+        current = get(conn, username)
+        if current is None:
+            raise AccountError(f"no account named {username!r}")
+        values: dict = {}
+        what: list[str] = []
+        new_role = role or current.role
+        new_schools = parse_schools(schools) if schools is not None else current.schools
+        if role is not None or schools is not None:
+            if role is not None and role != current.role and schools is None and role not in SCOPED_ROLES:
+                new_schools = ()
+            new_schools = _check_role_schools(conn, new_role, new_schools)
+            values.update(role=new_role, schools=";".join(new_schools))
+            what.append(f"role {new_role}" + (f", schools {';'.join(new_schools)}" if new_schools else ""))
+        if password is not None:
+            values.update(password_hash=hash_password(password), failed_attempts=0, locked_until=None)
+            what.append("password reset")
+        if active is not None:
+            values["active"] = bool(active)
+            what.append("enabled" if active else "disabled")
+        if not values:
+            raise AccountError("nothing to change")
+        values["updated_at"] = utcnow()
+        conn.execute(sa.update(app_user).where(app_user.c.username == username).values(**values))
+        audit.record(conn, by, "account_change", f"{username}: " + "; ".join(what))
+        return get(conn, username)
+
+
+def disable(engine: sa.Engine, username: str, *, by: str = "system") -> Account:
+    return update(engine, username, active=False, by=by)
+
+
+def list_csv(engine: sa.Engine) -> str:
+    """``username,role,schools,active`` (schools separated by ';')."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["username", "role", "schools", "active"])
+    with engine.connect() as conn:
+        for a in all_accounts(conn):
+            writer.writerow([a.username, a.role, ";".join(a.schools), "true" if a.active else "false"])
+    return out.getvalue()
+
+
+# --- login support -----------------------------------------------------------------------------------------------
+
+def demo_usernames(conn: sa.Connection, values: dict[str, str] | None = None) -> set[str]:
+    """The usernames demo mode made; ``values``: the meta values as read already (``db.meta_values``)."""
+    return set(filter(None, (db.get_meta(conn, DEMO_ACCOUNTS_KEY, values) or "").split(";")))
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The accounts as stored at one moment, read in one go (``directory``): the entrypoint reads it once per run
+    and takes the caller, the login's credentials and the checks below from it."""
+    accounts: dict[str, Account]
+    demo_names: frozenset[str]
+    demo_db: bool
+
+    def active(self, username: str | None) -> Account | None:
+        """The account while it is in use: it exists, is active, and is not a demo account outside a demo database
+        (a lock only stops new logins)."""
+        account = self.accounts.get((username or "").strip().lower())
+        if account is None or not account.active or (account.username in self.demo_names and not self.demo_db):
+            return None
+        return account
+
+    def usable(self, username: str, now: dt.datetime | None = None) -> Account | None:
+        """The account if it may log in now: ``active`` and not locked."""
+        account = self.active(username)
+        return None if account is None or account.locked(now) else account
+
+    def credentials(self) -> dict:
+        """The credentials dict streamlit-authenticator takes, of the accounts that may log in now (a new dict each
+        call: the library changes the dict it is given)."""
+        now = utcnow()
+        users = {}
+        for name in sorted(self.accounts):
+            a = self.usable(name, now)
+            if a is not None:
+                users[a.username] = {"email": f"{a.username}@accounts.invalid", "first_name": a.display_name,
+                                     "last_name": "", "password": a.password_hash, "roles": [a.role]}
+        return {"usernames": users}
+
+
+def directory(conn: sa.Connection, values: dict[str, str] | None = None) -> Directory:
+    """The accounts as stored now; ``values``: the meta values as read already this run (``db.meta_values``)."""
+    from dashboard.services.demo import is_demo
+
+    values = db.meta_values(conn) if values is None else values
+    return Directory({a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn, values)),
+                     is_demo(conn, values))
+
+
+def usable(conn: sa.Connection, username: str, now: dt.datetime | None = None) -> Account | None:
+    """The account if it may log in now: exists, active, not locked, and not a demo account outside a demo
+    database."""
+    return directory(conn).usable(username, now)
+
+
+def credentials(conn: sa.Connection) -> dict:
+    """The credentials dict streamlit-authenticator takes, built fresh for each run from the accounts that may log in
+    now (the library changes the dict it is given)."""
+    return directory(conn).credentials()
+
+
+def record_failure(engine: sa.Engine, username: str) -> dt.datetime | None:
+    """Count a failed login for an existing account; lock it after ``login_max_attempts`` in a row. Returns the
+    lock's end when this failure locked it (or it was already locked)."""
+    username = (username or "").strip().lower()
+    with engine.begin() as conn:
+        values = settings_mod.load(conn)
+        conn.execute(sa.update(app_user).where(app_user.c.username == username)
+                     .values(failed_attempts=app_user.c.failed_attempts + 1))
+        account = get(conn, username)
+        if account is None:
+            return None
+        if account.locked():
+            return account.locked_until
+        if account.failed_attempts >= int(values["login_max_attempts"]):
+            until = utcnow() + dt.timedelta(minutes=float(values["login_lockout_minutes"]))
+            conn.execute(sa.update(app_user).where(app_user.c.username == username)
+                         .values(failed_attempts=0, locked_until=until))
+            audit.record(conn, username, "locked", f"locked until {until:%Y-%m-%d %H:%M} UTC after "
+                         f"{int(values['login_max_attempts'])} failed logins")
+            return until
+    return None
+
+
+def record_success(engine: sa.Engine, username: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.update(app_user).where(app_user.c.username == username)
+                     .values(failed_attempts=0, locked_until=None))
+
+
+# --- the cookie key ----------------------------------------------------------------------------------------------
+
+COOKIE_KEY_ENV = "DASHBOARD_COOKIE_KEY"
+MIN_COOKIE_KEY = 32
+
+
+def cookie_key_from_files(*roots) -> str | None:
+    """``cookie_key`` from ``.streamlit/secrets.toml`` under the given directories (the checkout, the home
+    directory), the places Streamlit itself reads secrets from."""
+    import tomllib
+    from pathlib import Path
+
+    for root in roots:
+        path = Path(root) / ".streamlit" / "secrets.toml"
+        try:
+            value = tomllib.loads(path.read_text(encoding="utf-8")).get("cookie_key")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if value:
+            return str(value)
+    return None
+
+
+def configured_cookie_key(*roots) -> str | None:
+    """The deployment's own cookie key: ``DASHBOARD_COOKIE_KEY``, else ``cookie_key`` in secrets.toml."""
+    import os
+
+    return os.environ.get(COOKIE_KEY_ENV) or cookie_key_from_files(*roots)
+
+
+def cookie_key_problem(key: str | None) -> str | None:
+    if not key:
+        return (f"no cookie key: set {COOKIE_KEY_ENV} or cookie_key in .streamlit/secrets.toml to a random string of "
+                f"at least {MIN_COOKIE_KEY} characters (for example: python -c \"import secrets; "
+                "print(secrets.token_urlsafe(48))\")")
+    if len(key) < MIN_COOKIE_KEY:
+        return f"the cookie key is too short ({len(key)} characters; at least {MIN_COOKIE_KEY} are needed)"
+    return None

@@ -1,0 +1,163 @@
+"""The one place that owns settings: every setting has a default, a floor where privacy needs one, and a sentence
+of help. Stored overrides live in the database table ``setting`` (admins may raise a privacy threshold, never lower
+it below its floor). Nothing else in the product hard-codes these numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from dashboard.store.schema import setting as setting_table
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: float
+    help: str
+    floor: float | None = None  # a stored value may not go below this (privacy thresholds)
+    ceiling: float | None = None  # a stored value may not go above this (rates that are privacy cut-offs)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "min_n_students",
+            10,
+            "A student group with fewer tested students than this is suppressed, in either year of a change "
+            "(most states use 10).",
+            floor=10,
+        ),
+        Setting(
+            "min_n_staff",
+            5,
+            "A staff survey result from fewer respondents than this is suppressed, since staff at a small school "
+            "can be recognised.",
+            floor=5,
+        ),
+        Setting(
+            "coding_max_n",
+            40,
+            "Below this many tested students, a rate near 0 or 100 percent is shown as a band (≤5% or ≥95%) and its "
+            "change, gap and interval are withheld.",
+            floor=40,
+        ),
+        Setting(
+            "coding_edge_pct",
+            5,
+            "How close to 0 or 100 percent a small group's rate must be to be shown as a band (5 gives ≤5% and ≥95%).",
+            floor=5,
+        ),
+        Setting(
+            "low_response_pct",
+            50,
+            "A staff survey result whose response rate is below this percent is marked low response and left out of "
+            "indices and rollups (5Essentials reports a school only when at least half its teachers respond).",
+            floor=50,
+        ),
+        Setting(
+            "readiness_min_eligible",
+            5,
+            "At a school with fewer eligible voters than this, a readiness vote is shown only as passed or not.",
+            floor=5,
+        ),
+        Setting(
+            "readiness_threshold_pct",
+            80,
+            "The readiness threshold used when a vote's file gives none: the share of votes cast that must say "
+            "ready for the vote to pass.",
+        ),
+        Setting(
+            "maintained_band_pp",
+            2.0,
+            "A change in proficiency smaller than this many percentage points, either way, is read as maintained "
+            "rather than as a gain or a decline (a decline must also lie outside the group's 95% interval).",
+        ),
+        Setting(
+            "attention_trust_index",
+            50,
+            "A school whose trust index (0-100) is below this is flagged for attention.",
+        ),
+        Setting(
+            "attention_trust_drop",
+            5,
+            "A school whose trust index fell by at least this many points since the prior year is flagged.",
+        ),
+        Setting(
+            "attention_cpl_consistency_pct",
+            50,
+            "A school whose teams met, on average, in fewer than this percent of school weeks is flagged.",
+        ),
+        Setting(
+            "attention_groups_declined",
+            2,
+            "A school where at least this many student groups declined beyond the maintained band is flagged.",
+        ),
+        Setting(
+            "login_max_attempts",
+            5,
+            "After this many failed logins in a row an account is locked for a while (counted in the database, "
+            "so restarting the app or opening a new tab does not reset it).",
+            floor=1,
+            ceiling=20,
+        ),
+        Setting(
+            "login_lockout_minutes",
+            15,
+            "How long, in minutes, an account stays locked after too many failed logins (an admin may unlock it "
+            "sooner by resetting its password).",
+            floor=1,
+        ),
+        Setting(
+            "session_hours",
+            8,
+            "How long, in hours, a login lasts (the login cookie and the browser session both expire after this); "
+            "then the user logs in again.",
+            floor=0.1,
+            ceiling=24 * 7,
+        ),
+        Setting(
+            "upload_max_mb",
+            50,
+            "The largest file, in megabytes, that the Data page accepts for upload (the command line has no limit).",
+        ),
+    )
+}
+
+
+class SettingError(ValueError):
+    """A stored setting was refused (unknown, or below its privacy floor)."""
+
+
+def defaults() -> dict[str, float]:
+    return {name: s.default for name, s in SETTINGS.items()}
+
+
+def load(conn: sa.Connection) -> dict[str, float]:
+    """Every setting's value in force: the stored override, else the default."""
+    values = defaults()
+    for name, value in conn.execute(sa.select(setting_table.c.name, setting_table.c.value)):
+        if name in SETTINGS:
+            values[name] = float(value)
+    return values
+
+
+def store(conn: sa.Connection, name: str, value: float) -> None:
+    """Store an override, refusing one that would weaken a privacy threshold."""
+    spec = SETTINGS.get(name)
+    if spec is None:
+        raise SettingError(f"unknown setting {name!r}; known: {', '.join(sorted(SETTINGS))}")
+    if spec.floor is not None and value < spec.floor:
+        raise SettingError(f"{name} may be raised but never set below {spec.floor:g} (asked for {value:g})")
+    conn.execute(sa.delete(setting_table).where(setting_table.c.name == name))
+    conn.execute(sa.insert(setting_table).values(name=name, value=float(value)))
+    # the screened summaries follow the settings, in this transaction, and the pages see the change at once (a late
+    # import: the summaries read the settings)
+    from dashboard.store import db
+    from dashboard.ingest import summaries
+
+    summaries.refresh_screened(conn)
+    db.bump_data_version(conn)
