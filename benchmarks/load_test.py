@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 # sidebar link text -> the page's title (h1) and its URL path
 PAGES = {
@@ -61,9 +62,17 @@ RENDERED_JS = """
 # The readers share the server's machine: a lean browser, so the figures are the server's as far as possible. No
 # GPU (software rendering would spend the cores), no background services, and the contexts' pages share a few
 # renderer processes instead of one or more each.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-extensions",
-                 "--disable-features=IsolateOrigins,site-per-process", "--renderer-process-limit=4"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-features=IsolateOrigins,site-per-process",
+    "--renderer-process-limit=4",
+]
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -109,10 +118,16 @@ async def reader(number: int, browser, args, stats: Stats, deadline: float, visi
                 await page.goto(args.url, timeout=args.login_timeout * 1000, wait_until="domcontentloaded")
                 await log_in(page, args, args.login_timeout)
                 await render(page, PAGES["Overview"][0], args.login_timeout)
-                stats.renders.append({"session": number, "page": "Overview (after login)", "seconds":
-                                      time.perf_counter() - start, "first": True})
+                stats.renders.append(
+                    {
+                        "session": number,
+                        "page": "Overview (after login)",
+                        "seconds": time.perf_counter() - start,
+                        "first": True,
+                    }
+                )
                 break
-            except Exception as exc:  # noqa: BLE001 - every failure is counted, the run goes on
+            except Exception as exc:
                 stats.errors.append({"session": number, "page": "login", "error": f"{type(exc).__name__}: {exc}"[:300]})
                 await asyncio.sleep(rng.uniform(*args.pause))
                 if time.monotonic() >= deadline:
@@ -133,18 +148,20 @@ async def reader(number: int, browser, args, stats: Stats, deadline: float, visi
                 if await link.count():
                     await link.click()
                 else:
-                    await page.goto(f"{args.url.rstrip('/')}/{path}", timeout=args.timeout * 1000,
-                                    wait_until="domcontentloaded")
+                    await page.goto(
+                        f"{args.url.rstrip('/')}/{path}", timeout=args.timeout * 1000, wait_until="domcontentloaded"
+                    )
                     await log_in(page, args)
                 await render(page, title, args.timeout)
-                stats.renders.append({"session": number, "page": name, "seconds": time.perf_counter() - start,
-                                      "first": False})
-            except Exception as exc:  # noqa: BLE001
+                stats.renders.append(
+                    {"session": number, "page": name, "seconds": time.perf_counter() - start, "first": False}
+                )
+            except Exception as exc:
                 stats.errors.append({"session": number, "page": name, "error": f"{type(exc).__name__}: {exc}"[:300]})
                 try:  # start the next page from a fresh load
                     await page.goto(args.url, timeout=args.timeout * 1000, wait_until="domcontentloaded")
                     await log_in(page, args)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
     finally:
         await context.close()
@@ -155,7 +172,7 @@ async def run(args) -> dict:
 
     stats = Stats()
     async with async_playwright() as p:
-        launch = {"headless": True, "args": CHROMIUM_ARGS}
+        launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
         if args.chromium:
             launch["executable_path"] = args.chromium
         browser = await p.chromium.launch(**launch)
@@ -173,15 +190,28 @@ async def run(args) -> dict:
     for name in PAGES:
         times = [r["seconds"] for r in stats.renders if r["page"] == name]
         if times:
-            by_page[name] = {"renders": len(times), "p50": percentile(times, 50), "p95": percentile(times, 95),
-                             "max": max(times)}
+            by_page[name] = {
+                "renders": len(times),
+                "p50": percentile(times, 50),
+                "p95": percentile(times, 95),
+                "max": max(times),
+            }
     return {
-        "url": args.url, "sessions": args.sessions, "duration_s": args.duration, "pause_s": args.pause,
-        "elapsed_s": round(elapsed, 1), "renders": len(pages), "errors": len(stats.errors),
-        "p50_s": percentile(pages, 50), "p95_s": percentile(pages, 95), "max_s": max(pages) if pages else None,
+        "url": args.url,
+        "sessions": args.sessions,
+        "duration_s": args.duration,
+        "pause_s": args.pause,
+        "elapsed_s": round(elapsed, 1),
+        "renders": len(pages),
+        "errors": len(stats.errors),
+        "p50_s": percentile(pages, 50),
+        "p95_s": percentile(pages, 95),
+        "max_s": max(pages) if pages else None,
         "mean_s": statistics.fmean(pages) if pages else None,
-        "login_p50_s": percentile(first, 50), "login_p95_s": percentile(first, 95),
-        "by_page": by_page, "error_list": stats.errors[:50],
+        "login_p50_s": percentile(first, 50),
+        "login_p95_s": percentile(first, 95),
+        "by_page": by_page,
+        "error_list": stats.errors[:50],
     }
 
 
@@ -190,22 +220,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default="http://localhost:8501")
     parser.add_argument("--sessions", type=int, default=20, help="readers at once (one browser context each)")
     parser.add_argument("--duration", type=float, default=120, help="seconds during which readers open pages")
-    parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"),
-                        help="seconds a reader spends on a page before the next one")
-    parser.add_argument("--ramp", type=float, default=60,
-                        help="readers arrive one after another over this many seconds (a fresh browser context "
-                             "loads Streamlit's whole front end, which on 2 cores shared with the server is the "
-                             "heaviest step); --duration then runs with every reader in")
-    parser.add_argument("--login-timeout", type=float, default=180,
-                        help="seconds a reader's login (and first page) may take before it is an error")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        nargs=2,
+        default=(5.0, 10.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a reader spends on a page before the next one",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=60,
+        help="readers arrive one after another over this many seconds (a fresh browser context "
+        "loads Streamlit's whole front end, which on 2 cores shared with the server is the "
+        "heaviest step); --duration then runs with every reader in",
+    )
+    parser.add_argument(
+        "--login-timeout",
+        type=float,
+        default=180,
+        help="seconds a reader's login (and first page) may take before it is an error",
+    )
     parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take before it is an error")
     parser.add_argument("--username", default="supt")
     parser.add_argument("--password", default="demo")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or None,
-                        help="the Chromium to drive (default: chromium on PATH, else Playwright's own)")
+    parser.add_argument(
+        "--chromium",
+        default=shutil.which("chromium") or None,
+        help="the Chromium to drive (default: chromium on PATH, else Playwright's own)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-warmup", dest="warmup", action="store_false",
-                        help="skip the first pass through every page (by default the clock starts with warm caches)")
+    parser.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        help="skip the first pass through every page (by default the clock starts with warm caches)",
+    )
     parser.add_argument("--out", default="load_test.json", help="where to write the figures as JSON")
     args = parser.parse_args(argv)
     result = asyncio.run(run(args))
@@ -214,10 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     def fmt(v):
         return "-" if v is None else f"{v:.2f} s"
 
-    print(f"{args.sessions} sessions for {args.duration:g} s against {args.url}: {result['renders']} page renders, "
-          f"{result['errors']} errors")
-    print(f"page render p50 {fmt(result['p50_s'])}, p95 {fmt(result['p95_s'])}, max {fmt(result['max_s'])}; "
-          f"first page after login p50 {fmt(result['login_p50_s'])}, p95 {fmt(result['login_p95_s'])}")
+    print(
+        f"{args.sessions} sessions for {args.duration:g} s against {args.url}: {result['renders']} page renders, "
+        f"{result['errors']} errors"
+    )
+    print(
+        f"page render p50 {fmt(result['p50_s'])}, p95 {fmt(result['p95_s'])}, max {fmt(result['max_s'])}; "
+        f"first page after login p50 {fmt(result['login_p50_s'])}, p95 {fmt(result['login_p95_s'])}"
+    )
     for name, figures in result["by_page"].items():
         print(f"  {name:34} {figures['renders']:4} renders  p50 {fmt(figures['p50'])}  p95 {fmt(figures['p95'])}")
     for error in result["error_list"][:10]:

@@ -22,6 +22,7 @@ prints a table. No assertions: the figures are the result.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -62,10 +64,8 @@ def peak_memory_mb() -> float:
 
 def reset_peak_memory() -> None:
     """Start VmHWM again from the current resident memory (Linux 4.0+; elsewhere the peak keeps counting)."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -73,7 +73,7 @@ def _create_pg_database(base_url: str) -> str:
     import sqlalchemy as sa
 
     base = sa.make_url(base_url)
-    name = f"dd_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"dd_test_bench_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -93,9 +93,9 @@ def _drop_pg_database(base_url: str, url: str) -> None:
 
 def load_database(url: str, sample_dir: Path) -> dict:
     """Migrate a fresh database and load the sample file by file; returns per-source rows, seconds, rows/s."""
-    from dashboard.store import db
-    from dashboard.ingest import loader
     from dashboard.core.sources import LOAD_ORDER, SOURCES
+    from dashboard.ingest import loader
+    from dashboard.store import db
 
     engine = db.make_engine(url)
     db.migrate(engine)
@@ -141,6 +141,7 @@ def settle(url: str) -> dict:
     elif engine.dialect.name == "sqlite":
         raw = engine.raw_connection()  # outside any transaction (the engine's own begins one for each statement)
         try:
+            assert raw.driver_connection is not None  # a connection just checked out of the pool
             raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             done.append("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -227,8 +228,12 @@ def measure(script: Path, page: str | None) -> dict:
     problems = _problems(at)
     warm = [_timed_run(at) for _ in range(WARM_REPEATS)]
     problems += [p for p in _problems(at) if p not in problems]
-    return {"cold_s": round(cold, 4), "warm_s": round(statistics.median(warm), 4),
-            "warm_runs_s": [round(w, 4) for w in warm], "problems": problems}
+    return {
+        "cold_s": round(cold, 4),
+        "warm_s": round(statistics.median(warm), 4),
+        "warm_runs_s": [round(w, 4) for w in warm],
+        "problems": problems,
+    }
 
 
 def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
@@ -244,9 +249,18 @@ def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
         if name.startswith("streamlit"):
             logging.getLogger(name).setLevel(logging.ERROR)
     # the modules every page imports, imported once before timing (a server process has them loaded)
-    import dashboard.present.charts  # noqa: F401
+    import dashboard.present.charts
+    import dashboard.present.common
+    import dashboard.present.cpl
+    import dashboard.present.culture
+    import dashboard.present.data
+    import dashboard.present.equity
+    import dashboard.present.overview
+    import dashboard.present.readiness
+    import dashboard.present.school
+    import dashboard.present.status_grid
+    import dashboard.present.trust
     import dashboard.ui  # noqa: F401
-    import dashboard.present.views  # noqa: F401
 
     measure(BLANK, None)  # Streamlit's own first-run costs, paid once before anything is timed
     blank = measure(BLANK, None)
@@ -258,15 +272,24 @@ def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
         pages[page] = measure(APP, page)
         pages[page]["blank_beside_warm_s"] = beside
         p = pages[page]
-        print(f"    {page}: cold {p['cold_s']:.3f} s, warm {p['warm_s'] * 1000:.1f} ms"
-              + (f"  PROBLEMS: {p['problems'][:1]}" if p["problems"] else ""), flush=True)
+        print(
+            f"    {page}: cold {p['cold_s']:.3f} s, warm {p['warm_s'] * 1000:.1f} ms"
+            + (f"  PROBLEMS: {p['problems'][:1]}" if p["problems"] else ""),
+            flush=True,
+        )
     blank_again = measure(BLANK, None)
     slowest = max(pages, key=lambda n: pages[n]["cold_s"]) if pages else None
     profile = None
     if slowest and profile_dir is not None:
         profile = _profile_cold(slowest, profile_dir)
-    return {"blank": blank, "blank_after": blank_again, "pages": pages, "peak_rss_mb": peak_memory_mb(),
-            "slowest_cold_page": slowest, "profile": profile}
+    return {
+        "blank": blank,
+        "blank_after": blank_again,
+        "pages": pages,
+        "peak_rss_mb": peak_memory_mb(),
+        "slowest_cold_page": slowest,
+        "profile": profile,
+    }
 
 
 def _profile_cold(page: str, profile_dir: Path) -> dict:
@@ -279,9 +302,14 @@ def _profile_cold(page: str, profile_dir: Path) -> dict:
     at = _app_test(APP, page)
     at.switch_page(str(ROOT / "pages" / f"{page}.py"))
     profiler = cProfile.Profile()
+
     # AppTest runs the script in a thread of its own: profile that thread (a profiler enabled here would see only
     # this thread waiting)
-    threading.setprofile(lambda *_: (sys.setprofile(None), profiler.enable()))
+    def profile_this_thread(*_: object) -> None:
+        sys.setprofile(None)
+        profiler.enable()
+
+    threading.setprofile(profile_this_thread)
     try:
         at.run()
     finally:
@@ -293,8 +321,12 @@ def _profile_cold(page: str, profile_dir: Path) -> dict:
     stats.print_stats(str(ROOT), 30)  # and this checkout's own functions
     profile_dir.mkdir(parents=True, exist_ok=True)
     # paths relative to the checkout (and to site-packages): the file reads the same whichever directory ran it
-    text = (out.getvalue().replace(str(ROOT) + os.sep, "").replace(f"'{ROOT}'", "'this checkout'")
-            .replace(str(Path(pstats.__file__).parent) + os.sep, ""))
+    text = (
+        out.getvalue()
+        .replace(str(ROOT) + os.sep, "")
+        .replace(f"'{ROOT}'", "'this checkout'")
+        .replace(str(Path(pstats.__file__).parent) + os.sep, "")
+    )
     text = re.sub(r"\S*site-packages/", "", text)
     path = profile_dir / f"profile_{page}.txt"
     path.write_text(text, encoding="utf-8")
@@ -325,19 +357,25 @@ def machine() -> dict:
     except OSError:
         pass
     mem_gb = None
-    try:
+    with contextlib.suppress(ValueError, OSError):
         mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError):
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
-            "platform": platform.platform(), "load_average_at_start": list(os.getloadavg())}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
 
 
 def table(result: dict) -> str:
     lines = []
     dbs = result["databases"]
-    lines.append(f"District: {result['schools']} schools x {result['years']} years; "
-                 f"machine: {result['machine']['cores']} cores, {result['machine']['cpu']}")
+    lines.append(
+        f"District: {result['schools']} schools x {result['years']} years; "
+        f"machine: {result['machine']['cores']} cores, {result['machine']['cpu']}"
+    )
     lines.append("")
     lines.append("Load throughput (rows/s; rows; seconds)")
     lines.append("| source | " + " | ".join(dbs) + " |")
@@ -350,8 +388,10 @@ def table(result: dict) -> str:
             cells.append(f"{x['rows_per_second']:,} ({x['rows']:,} rows, {x['seconds']:.1f} s)" if x else "")
         lines.append(f"| {s} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Pages under AppTest: cold (empty caches) and warm (rerun, same filters); warm / the blank page's warm "
-                 "run measured right before the page")
+    lines.append(
+        "Pages under AppTest: cold (empty caches) and warm (rerun, same filters); warm / the blank page's warm "
+        "run measured right before the page"
+    )
     header = "| page | " + " | ".join(f"{n} cold s | {n} warm ms | {n} warm/blank" for n in dbs) + " |"
     lines.append(header)
     lines.append("|---|" + "---|---|---|" * len(dbs))
@@ -366,10 +406,14 @@ def table(result: dict) -> str:
             cells.append(f"{x['cold_s']:.3f}{flag} | {x['warm_s'] * 1000:.1f} | {ratio:.1f}x")
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Peak memory of the page process: " + ", ".join(
-        f"{n} {d['pages']['peak_rss_mb']:.0f} MB" for n, d in dbs.items()))
-    lines.append("Peak memory of the loading process: " + ", ".join(
-        f"{n} {d['load_peak_rss_mb']:.0f} MB" for n, d in dbs.items()))
+    lines.append(
+        "Peak memory of the page process: "
+        + ", ".join(f"{n} {d['pages']['peak_rss_mb']:.0f} MB" for n, d in dbs.items())
+    )
+    lines.append(
+        "Peak memory of the loading process: "
+        + ", ".join(f"{n} {d['load_peak_rss_mb']:.0f} MB" for n, d in dbs.items())
+    )
     if "postgresql" in dbs and "sqlite" in dbs:
         ratios = []
         for page in pages:
@@ -384,9 +428,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schools", type=int, default=2000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--pg-url", default=os.environ.get("DASHBOARD_TEST_PG_URL"),
-                        help="a PostgreSQL URL whose server the benchmark may create a database on "
-                             "(default: $DASHBOARD_TEST_PG_URL; none: SQLite only)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("DASHBOARD_TEST_PG_URL"),
+        help="a PostgreSQL URL whose server the benchmark may create a database on "
+        "(default: $DASHBOARD_TEST_PG_URL; none: SQLite only)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--no-profile", action="store_true", help="skip the profile of the slowest page")
     parser.add_argument("--pages-only", metavar="URL", help=argparse.SUPPRESS)
@@ -401,10 +448,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from dashboard.sample.generator import write_sample
 
-    result = {"schools": args.schools, "years": args.years, "seed": args.seed, "machine": machine(),
-              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "databases": {}}
-    with tempfile.TemporaryDirectory(prefix="dd_bench_") as tmp:
-        tmp = Path(tmp)
+    result = {
+        "schools": args.schools,
+        "years": args.years,
+        "seed": args.seed,
+        "machine": machine(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "databases": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="dd_bench_") as tmp_name:
+        tmp = Path(tmp_name)
         start = time.perf_counter()
         counts = write_sample(tmp / "sample", schools=args.schools, years=args.years, seed=args.seed)
         result["sample"] = {"rows": counts, "seconds": round(time.perf_counter() - start, 2)}
@@ -418,7 +471,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for name, url in targets:
                 print(f"{name}:", flush=True)
-                entry = {"load": load_database(url, tmp / "sample"), "load_peak_rss_mb": peak_memory_mb()}
+                entry: dict[str, Any] = {
+                    "load": load_database(url, tmp / "sample"),
+                    "load_peak_rss_mb": peak_memory_mb(),
+                }
                 print(f"  peak memory while loading: {entry['load_peak_rss_mb']:,.0f} MB", flush=True)
                 entry["settle"] = settle(url)
                 print(f"  settled in {entry['settle']['seconds']} s: {'; '.join(entry['settle']['ran'])}", flush=True)

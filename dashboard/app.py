@@ -6,14 +6,12 @@ Access control (``dashboard.ui.login`` and ``dashboard.auth.access``) sits betwe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard.auth import access
-from dashboard.ui import login as auth_ui
 from dashboard import ui
+from dashboard.auth import access
 from dashboard.core import paths
+from dashboard.ui import login
 
 PAGES = paths.PAGES
 
@@ -25,7 +23,7 @@ run_accounts = ui.start_run()
 engine = ui.get_engine()
 # The page list is the signed-in role's (re-read from the database); before login every page is registered, hidden,
 # so a direct link survives the login form (NOTES.md). Navigation comes before the login call, pg.run() after it.
-role = auth_ui.provisional_role(run_accounts)
+role = login.provisional_role(run_accounts)
 allowed = set(access.pages_for(role)) if role else set(access.PAGE_ROLES)
 
 
@@ -50,15 +48,21 @@ def _pages(*items: tuple[str, str]) -> list:
 
 sections = {
     "District": [home, *_pages(("overview", "Overview"), ("school", "School profile"), ("board_pack", "Board pack"))],
-    "Strands": _pages(("trust", "Trust"), ("cpl", "Collective professional learning"),
-                      ("readiness", "Readiness"), ("equity", "Equity and achievement"),
-                      ("culture", "Culture and outcomes")),
+    "Strands": _pages(
+        ("trust", "Trust"),
+        ("cpl", "Collective professional learning"),
+        ("readiness", "Readiness"),
+        ("equity", "Equity and achievement"),
+        ("culture", "Culture and outcomes"),
+    ),
     "Data": _pages(("data", "Data"), ("admin", "Accounts and audit")),
 }
-pg = st.navigation({k: v for k, v in sections.items() if v}, position="sidebar" if role and not ui.presenting() else "hidden")
-caller = auth_ui.gate(engine, run_accounts)
+pg = st.navigation(
+    {k: v for k, v in sections.items() if v}, position="sidebar" if role and not ui.presenting() else "hidden"
+)
+caller = login.gate(engine, run_accounts)
 page_name = next((name for name, page in registry.items() if page is pg or page.title == pg.title), "?")
 if pg is not home and not caller.may_open(page_name):
-    auth_ui.deny(engine, caller, page_name)
+    login.deny(engine, caller, page_name)
 ui.sync_query_params()
 pg.run()

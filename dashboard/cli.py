@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
 from dashboard.core import paths
 
 ROOT = paths.ROOT
@@ -32,7 +33,11 @@ def cmd_init(args) -> int:
     engine = db.make_engine(args.db)
     before, after = db.migrate(engine)
     where = engine.url.render_as_string()
-    print(f"{where}: schema already at {after}" if before == after else f"{where}: schema upgraded {before or 'none'} -> {after}")
+    print(
+        f"{where}: schema already at {after}"
+        if before == after
+        else f"{where}: schema upgraded {before or 'none'} -> {after}"
+    )
     return 0
 
 
@@ -46,8 +51,9 @@ def cmd_sample(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from dashboard.ingest.loader import FileToLoad, LoadError, files_in_directory, load_files
     from dashboard.core.sources import SOURCES
+    from dashboard.ingest.loader import FileToLoad, LoadError, files_in_directory
+    from dashboard.services import loading
 
     path = Path(args.path)
     if args.source and args.source not in SOURCES:
@@ -62,14 +68,21 @@ def cmd_load(args) -> int:
     else:
         items = [FileToLoad(path, args.source, Path(args.mapping) if args.mapping else None)]
     engine = _engine(args)
-    result = load_files(engine, items, replace_years=args.replace_years, user=args.user)
-    if result.ok:  # a rejected load writes nothing, not even an audit entry (CONTRACT.md)
-        _audit(engine, args.user, "load", f"{path}: loaded")
+    result = loading.load(
+        engine,
+        items,
+        user=args.user,
+        audit_user=_audit_user(args.user),
+        what=str(path),
+        replace_years=args.replace_years,
+    )
     if not result.ok:
         for problem in result.problems:
             print(problem, file=sys.stderr)
-        print(f"rejected: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}; nothing was written",
-              file=sys.stderr)
+        print(
+            f"rejected: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''}; nothing was written",
+            file=sys.stderr,
+        )
         return 1
     for outcome in result.outcomes:
         print(outcome.summary())
@@ -79,7 +92,7 @@ def cmd_load(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from dashboard.metrics import computed
+    from dashboard.metrics import tables
     from dashboard.store import settings
 
     engine = _engine(args)
@@ -89,8 +102,8 @@ def cmd_export(args) -> int:
         raise UsageError(f"--min-n may raise the stored threshold ({values['min_n_students']:g}), never lower it")
     if args.min_n is not None:
         values["min_n_students"] = args.min_n
-    frame = computed.export_table(engine, args.table, values)
-    from dashboard.present.export import write_csv
+    frame = tables.export_table(engine, args.table, values)
+    from dashboard.core.safe_csv import write_csv
 
     write_csv(frame, Path(args.out))
     print(f"{args.out}: {args.table}, {frame.height} rows")
@@ -99,15 +112,15 @@ def cmd_export(args) -> int:
 
 def cmd_imports(args) -> int:
     from dashboard.ingest import imports
+    from dashboard.services import undo
 
     engine = _engine(args)
     if args.action == "list":
         sys.stdout.write(imports.history_csv(engine))
         return 0
     try:
-        print(imports.undo(engine, args.id, user=args.user))
-        _audit(engine, args.user, "undo", f"import {args.id}")
-    except imports.UndoRefused as exc:
+        print(undo.undo(engine, args.id, user=args.user, audit_user=_audit_user(args.user)))
+    except undo.UndoRefused as exc:
         print(f"district-dashboard imports undo: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -122,10 +135,9 @@ def _os_user() -> str:
         return "cli"
 
 
-def _audit(engine, user: str | None, action: str, detail: str) -> None:
-    from dashboard.auth import audit
-
-    audit.record(engine, f"{user or _os_user()} (cli)", action, detail)
+def _audit_user(user: str | None) -> str:
+    """Who the audit log names for a command: the --user given, else the login name, marked as the CLI's."""
+    return f"{user or _os_user()} (cli)"
 
 
 def _password_from_stdin(args) -> str | None:
@@ -139,7 +151,7 @@ def cmd_users(args) -> int:
     from dashboard.auth import accounts
 
     engine = _engine(args)
-    by = f"{_os_user()} (cli)"
+    by = _audit_user(None)
     try:
         if args.action == "list":
             sys.stdout.write(accounts.list_csv(engine))
@@ -154,9 +166,15 @@ def cmd_users(args) -> int:
             account = accounts.disable(engine, args.name, by=by)
             print(f"disabled {account.username}")
         else:
-            account = accounts.update(engine, args.name, role=args.role, schools=args.schools,
-                                      password=_password_from_stdin(args),
-                                      active=True if args.enable else None, by=by)
+            account = accounts.update(
+                engine,
+                args.name,
+                role=args.role,
+                schools=args.schools,
+                password=_password_from_stdin(args),
+                active=True if args.enable else None,
+                by=by,
+            )
             print(f"updated {account.username}")
     except accounts.AccountError as exc:
         raise UsageError(str(exc)) from None
@@ -179,15 +197,24 @@ def cmd_serve(args) -> int:
     else:
         db.require_schema(engine)
     from dashboard.auth import accounts
-    from dashboard.services.demo import is_demo
+    from dashboard.store.db import is_demo
 
     with engine.connect() as conn:
         demo_db = is_demo(conn)
     problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
     if problem and not demo_db:
         raise UsageError(f"refusing to start outside demo mode: {problem}")
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-               "--server.port", str(args.port), "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard" / "app.py"),
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if args.headless:
         command += ["--server.headless", "true"]
     # Streamlit reads .streamlit/config.toml from the working directory: run from the checkout.
@@ -195,8 +222,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from dashboard.store import backup
-    from dashboard.store import db
+    from dashboard.store import backup, db
 
     engine = db.make_engine(args.db)
     try:
@@ -218,8 +244,8 @@ def cmd_board_pack(args) -> int:
     except board_pack.BoardPackError as exc:
         print(f"district-dashboard board-pack: {exc}", file=sys.stderr)
         return 1
-    for kind, paths in written.items():
-        for path in paths:
+    for kind, files in written.items():
+        for path in files:
             print(f"{path}: {kind}")
     return 0
 
@@ -229,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p):
-        p.add_argument("--db", help="SQLAlchemy URL (default: $DASHBOARD_DB_URL, else sqlite file dashboard.store.db here)")
+        p.add_argument("--db", help="SQLAlchemy URL (default: $DASHBOARD_DB_URL, else sqlite file dashboard.db here)")
         return p
 
     p = with_db(sub.add_parser("init", help="create or upgrade the schema"))
@@ -246,8 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--source", help="schools, cpl, trust, readiness or achievement")
     p.add_argument("--mapping", help="a TOML mapping file for a file in another shape")
-    p.add_argument("--replace-years", action="store_true",
-                   help="also remove stored rows of the file's school years that the file no longer has")
+    p.add_argument(
+        "--replace-years",
+        action="store_true",
+        help="also remove stored rows of the file's school years that the file no longer has",
+    )
     p.add_argument("--user", default=None, help="who is loading (default: the login name)")
     p.set_defaults(func=cmd_load)
 
@@ -265,8 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--user", default=None)
     p.set_defaults(func=cmd_imports)
 
-    for name, what in (("backup", "copy the embedded database to FILE while it runs"),
-                       ("restore", "put the embedded database back from a backup FILE")):
+    for name, what in (
+        ("backup", "copy the embedded database to FILE while it runs"),
+        ("restore", "put the embedded database back from a backup FILE"),
+    ):
         p = with_db(sub.add_parser(name, help=what))
         p.add_argument("file")
         p.set_defaults(func=cmd_backup)
@@ -312,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    from dashboard.store.db import DatabaseUnavailable
     from dashboard.core.problems import FileRejected
+    from dashboard.store.db import DatabaseUnavailable
 
     try:
         return args.func(args)
@@ -331,7 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a traceback in front of a user is a bug: say it plainly, keep the detail on request
         if os.environ.get("DASHBOARD_DEBUG"):
             raise
-        print(f"district-dashboard {args.command}: unexpected error ({type(exc).__name__}: {exc}). Nothing was "
-              "half-written (every write is one transaction). Please report it; set DASHBOARD_DEBUG=1 to see "
-              "the traceback.", file=sys.stderr)
+        print(
+            f"district-dashboard {args.command}: unexpected error ({type(exc).__name__}: {exc}). Nothing was "
+            "half-written (every write is one transaction). Please report it; set DASHBOARD_DEBUG=1 to see "
+            "the traceback.",
+            file=sys.stderr,
+        )
         return 3

@@ -3,18 +3,21 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.present import views
 from dashboard.present.board_pack import BoardPackError
+from dashboard.present.common import ALL_STUDENTS
 
-ui.page_header("Board pack", "Every chart for a school year, one per slide, with its footnote, alt text and speaker "
-               "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.")
+ui.page_header(
+    "Board pack",
+    "Every chart for a school year, one per slide, with its footnote, alt text and speaker "
+    "notes that define each measure in plain words; a PDF of the same, and the charts as 1920x1080 PNGs.",
+)
 kind = ui.choice("Pack for", ["The district", "One school"], key="pack_kind")
 school = ui.school_filter(ui.choices("schools"), allow_all=False) if kind == "One school" else None
-years = ui.choices("school_cells", groups=(views.ALL_STUDENTS,)).years  # the years with All Students results
-year = ui.select_filter("year", "School year", years)
+years = ui.choices("school_cells", groups=(ALL_STUDENTS,)).years  # the years with All Students results
 if not years:
     st.info("No results loaded yet: a board pack needs at least one school year of data.")
     st.stop()
+year = ui.select_filter("year", "School year", years) or years[0]  # a filter with choices always has a value
 if st.button("Build the board pack", type="primary", key="build_pack"):
     with st.spinner("Drawing the charts (a few seconds each) ..."):
         try:
@@ -22,7 +25,10 @@ if st.button("Build the board pack", type="primary", key="build_pack"):
         except BoardPackError as exc:
             st.error(str(exc))
 for label, (name, data) in st.session_state.get("board_pack", {}).items():
-    mime = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            "pdf": "application/pdf", "png": "application/zip"}[label]
+    mime = {
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pdf": "application/pdf",
+        "png": "application/zip",
+    }[label]
     st.download_button(f"Download {name}", data=data, file_name=name, mime=mime, key=f"pack_{label}")
 ui.footnote("The pack obeys the same privacy rules as the pages: a withheld figure reaches no slide, note or image.")

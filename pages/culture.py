@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.culture import CULTURE_MEASURES, culture
 
-ui.page_header("Culture and outcomes", "Do schools whose culture moved also see achievement move? Each point is "
-               "one school in its latest year.")
+ui.page_header(
+    "Culture and outcomes",
+    "Do schools whose culture moved also see achievement move? Each point is one school in its latest year.",
+)
 network, level = ui.network_level_filters(ui.choices("school_summary"))
-measure = ui.choice("Culture measure", list(views.CULTURE_MEASURES), key="culture_measure")
-v = ui.view(views.culture, ui.data("school_summary"), measure, network, level)
+measure = ui.choice("Culture measure", list(CULTURE_MEASURES), key="culture_measure")
+v = ui.view(culture, ui.data("school_summary"), measure, network, level)
 if v.empty:
     st.info(v.empty)
     st.stop()

@@ -2,21 +2,36 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.common import ALL, ALL_STUDENTS
+from dashboard.present.equity import equity
+from dashboard.present.status_grid import load_grid, status_change_grid
 
-ui.page_header("Equity and achievement", "The share of tested students at or above proficient, by student group, "
-               "compared with the year before and with All Students at the same school.")
-offered = ui.choices("school_cells", groups=(views.ALL_STUDENTS,))  # every school and subject has All Students
+ui.page_header(
+    "Equity and achievement",
+    "The share of tested students at or above proficient, by student group, "
+    "compared with the year before and with All Students at the same school.",
+)
+offered = ui.choices("school_cells", groups=(ALL_STUDENTS,))  # every school and subject has All Students
 network, level = ui.network_level_filters(offered)
 school = ui.school_filter(offered, network=network, level=level)
 subject = ui.select_filter("subject", "Subject", offered.subjects)
 cells = ui.data("school_cells", subject=subject)  # grades combined and screened, the one subject shown
-group = ui.select_filter("group", "Student group", [views.ALL, *ui.choices("school_cells", subject=subject).groups],
-                         labels={views.ALL: "All groups"})
-v = ui.view(views.equity, cells, ui.data("thresholds"), subject, school or views.ALL, group or views.ALL, network,
-            level, scope_label=ui.scope_label())
+group = ui.select_filter(
+    "group", "Student group", [ALL, *ui.choices("school_cells", subject=subject).groups], labels={ALL: "All groups"}
+)
+v = ui.view(
+    equity,
+    cells,
+    ui.data("thresholds"),
+    subject,
+    school or ALL,
+    group or ALL,
+    network,
+    level,
+    scope_label=ui.scope_label(),
+)
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -25,16 +40,23 @@ ui.benchmark_caption(v.extra.get("subject"))
 
 ui.show_chart(ui.figure(figures.equity_levels, v), v.frames["levels"], "equity_levels", note=v.notes.get("levels"))
 ui.show_chart(ui.figure(figures.equity_change, v), v.frames["change"], "equity_change", note=v.notes.get("change"))
-grid_config = views.load_grid()
-grid = ui.view(views.status_change_grid, cells, ui.data("thresholds"), subject, grid_config,
-               school or views.ALL, group or views.ALL, network, level)
+grid_config = load_grid()
+grid = ui.view(
+    status_change_grid, cells, ui.data("thresholds"), subject, grid_config, school or ALL, group or ALL, network, level
+)
 if grid.empty:
     st.info(grid.empty)
 else:
-    ui.show_chart(ui.figure(figures.equity_grid, grid, grid_config.performance_names), grid.frames["placed"],
-                  "equity_grid", note=grid.notes["grid"])
+    ui.show_chart(
+        ui.figure(figures.equity_grid, grid, grid_config.performance_names),
+        grid.frames["placed"],
+        "equity_grid",
+        note=grid.notes["grid"],
+    )
 st.subheader("Gap to All Students")
 ui.show_table(v.frames["table"], "equity_table")
-ui.footnote("Change is in percentage points (45% to 50% is +5 pp); the relative change is a different number, "
-            "shown beside it. District figures weigh by students: proficient over tested across schools. "
-            "Error bars are 95% Wilson intervals.")
+ui.footnote(
+    "Change is in percentage points (45% to 50% is +5 pp); the relative change is a different number, "
+    "shown beside it. District figures weigh by students: proficient over tested across schools. "
+    "Error bars are 95% Wilson intervals."
+)

@@ -2,15 +2,27 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.common import ALL_STUDENTS
+from dashboard.present.overview import overview
 
-ui.page_header("District overview", "Where each school stands on trust, collective professional learning, "
-               "readiness and achievement in its latest year.")
+ui.page_header(
+    "District overview",
+    "Where each school stands on trust, collective professional learning, "
+    "readiness and achievement in its latest year.",
+)
 network, level = ui.network_level_filters(ui.choices("school_summary"))
-v = ui.view(views.overview, ui.data("school_summary"), ui.data("school_cells", groups=(views.ALL_STUDENTS,)),
-            ui.data("thresholds"), network, level, scope_label=ui.scope_label(), benchmark=ui.data("benchmark"))
+v = ui.view(
+    overview,
+    ui.data("school_summary"),
+    ui.data("school_cells", groups=(ALL_STUDENTS,)),
+    ui.data("thresholds"),
+    network,
+    level,
+    scope_label=ui.scope_label(),
+    benchmark=ui.data("benchmark"),
+)
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -26,5 +38,7 @@ st.subheader("All schools, latest year")
 ui.show_table(v.frames["table"], "school_summary")
 
 ui.show_chart(ui.figure(figures.overview_proficiency, v), v.frames["proficiency"], "overview_proficiency")
-ui.footnote("Trust index: the mean facet score of all staff in the latest wave, on 0-100. "
-            "CPL consistency: the share of school weeks in which a team met.")
+ui.footnote(
+    "Trust index: the mean facet score of all staff in the latest wave, on 0-100. "
+    "CPL consistency: the share of school weeks in which a team met."
+)

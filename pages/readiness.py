@@ -2,20 +2,25 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.readiness import readiness
 
-ui.page_header("Readiness", "Staff votes on whether a school is ready to move to a new model. Ready is the "
-               "share of votes cast; a school goes forward when it reaches its threshold.")
+ui.page_header(
+    "Readiness",
+    "Staff votes on whether a school is ready to move to a new model. Ready is the "
+    "share of votes cast; a school goes forward when it reaches its threshold.",
+)
 network, level = ui.network_level_filters(ui.choices("readiness"))
-v = ui.view(views.readiness, ui.data("readiness"), network, level)
+v = ui.view(readiness, ui.data("readiness"), network, level)
 if v.empty:
     st.info(v.empty)
     st.stop()
 st.write(v.sentence)
 
-ui.show_chart(ui.figure(figures.readiness_latest, v), v.frames["latest"], "readiness_latest", note=v.notes.get("latest"))
+ui.show_chart(
+    ui.figure(figures.readiness_latest, v), v.frames["latest"], "readiness_latest", note=v.notes.get("latest")
+)
 left, right = ui.columns(2)
 with left:
     ui.show_chart(ui.figure(figures.readiness_turnout, v), v.frames["turnout"], "readiness_turnout")

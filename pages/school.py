@@ -2,22 +2,34 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.common import ALL
+from dashboard.present.school import school_profile
 
-ui.page_header("School profile", "One school's trust, collective professional learning, readiness votes and "
-               "achievement, year by year.")
+ui.page_header(
+    "School profile",
+    "One school's trust, collective professional learning, readiness votes and achievement, year by year.",
+)
 school = ui.school_filter(ui.choices("schools"), allow_all=False)
 if school is None:
     st.info("No schools loaded yet. Load a schools file on the Data page.")
     st.stop()
 # one school's rows, read for that school alone
-mine = {name: ui.data(name, school=school) for name in ("achievement_cells", "trust_results", "cpl_cadence",
-                                                        "readiness")}
+mine = {
+    name: ui.data(name, school=school) for name in ("achievement_cells", "trust_results", "cpl_cadence", "readiness")
+}
 subject = ui.select_filter("subject", "Subject", ui.choices("achievement_cells", school=school).subjects)
-v = ui.view(views.school_profile, school, mine["achievement_cells"], mine["trust_results"], mine["cpl_cadence"],
-            mine["readiness"], ui.data("thresholds"), subject or views.ALL)
+v = ui.view(
+    school_profile,
+    school,
+    mine["achievement_cells"],
+    mine["trust_results"],
+    mine["cpl_cadence"],
+    mine["readiness"],
+    ui.data("thresholds"),
+    subject or ALL,
+)
 if v.empty:
     st.info(v.empty)
     st.stop()
@@ -33,6 +45,10 @@ left, right = ui.columns(2)
 with left:
     ui.show_chart(ui.figure(figures.school_readiness, v), v.frames["readiness"], "school_readiness")
 with right:
-    ui.show_chart(ui.figure(figures.school_proficiency, v), v.frames["proficiency"], "school_proficiency",
-                  note=v.notes.get("proficiency"))
+    ui.show_chart(
+        ui.figure(figures.school_proficiency, v),
+        v.frames["proficiency"],
+        "school_proficiency",
+        note=v.notes.get("proficiency"),
+    )
 ui.footnote("Error bars are 95% Wilson intervals.")

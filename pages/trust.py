@@ -2,24 +2,29 @@
 
 import streamlit as st
 
-from dashboard.present import figures
 from dashboard import ui
-from dashboard.present import views
+from dashboard.present import figures
+from dashboard.present.trust import METRICS, trust
 
-ui.page_header("Trust", "Relational trust from the staff survey, by facet (benevolence, honesty, openness, "
-               "reliability, competence). Where do we have it, where is it lacking, which facet is weakest?")
+ui.page_header(
+    "Trust",
+    "Relational trust from the staff survey, by facet (benevolence, honesty, openness, "
+    "reliability, competence). Where do we have it, where is it lacking, which facet is weakest?",
+)
 offered = ui.choices("trust_results")
 network, level = ui.network_level_filters(offered)
 year = ui.select_filter("year", "School year", offered.years)
-metric = ui.choice("Show", list(views.METRICS), key="trust_metric")
+metric = ui.choice("Show", list(METRICS), key="trust_metric")
 t = ui.thresholds()
-v = ui.view(views.trust, ui.data("trust_results"), ui.data("thresholds"), year, metric, network, level)
+v = ui.view(trust, ui.data("trust_results"), ui.data("thresholds"), year, metric, network, level)
 if v.empty:
     st.info(v.empty)
     st.stop()
 st.write(v.sentence)
 
-ui.show_chart(ui.figure(figures.trust_heatmap, v, metric), v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap"))
+ui.show_chart(
+    ui.figure(figures.trust_heatmap, v, metric), v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap")
+)
 st.subheader("Weakest facet per school")
 ui.show_table(v.frames["weakest"], "trust_weakest")
 
@@ -29,5 +34,7 @@ with left:
 with right:
     ui.show_chart(ui.figure(figures.trust_groups, v, metric), v.frames["groups"], "trust_groups")
 ui.show_chart(ui.figure(figures.trust_rates, v, t.low_response_pct), v.frames["rates"], "trust_rates")
-ui.footnote(f"† marks a result with a response rate below {t.low_response_pct:g}%: shown, but left out of "
-            "indices and district figures. Percent favourable is the share choosing the top two of five options.")
+ui.footnote(
+    f"† marks a result with a response rate below {t.low_response_pct:g}%: shown, but left out of "
+    "indices and district figures. Percent favourable is the share choosing the top two of five options."
+)

@@ -1,9 +1,11 @@
 """Shared fixtures.
 
-- ``engine``: a migrated database for one test. SQLite in ``tmp_path`` always; when ``DASHBOARD_TEST_PG_URL`` is set
-  (for example ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) every test that uses ``engine`` runs a second
-  time against PostgreSQL. The PostgreSQL run uses a database of its own, created for the test session
-  (``dd_test_<pid>_<random>``) and dropped at the end; each test gets a clean ``public`` schema, migrated to head.
+- ``engine``: a migrated database for one test. SQLite in ``tmp_path`` always, and every test that uses ``engine``
+  runs a second time against PostgreSQL: the server of ``DASHBOARD_TEST_PG_URL`` when set, else the local one at
+  ``postgresql+psycopg://postgres@127.0.0.1:5432/test`` when it answers (``helpers.py``; without a server that run
+  is skipped, the reason naming the URL tried, or fails when ``CI`` is set). The PostgreSQL run uses a database of its
+  own, created for the test session (``dd_test_engine_<pid>_<random>``) and dropped at the end; each test gets a
+  clean ``public`` schema, migrated to head.
 - ``snapshot``: ``snapshot(engine) -> {table: sorted rows}`` over every table, to assert "the database did not change".
 - ``canonical_dir``: a tiny hand-made district (the five canonical files) in ``tmp_path``; its rows are the
   ``CANONICAL_*`` constants below, so tests can work out expected figures from them.
@@ -15,18 +17,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from helpers import private_pg_database
 
 from dashboard.store import db
 from dashboard.store.schema import metadata
-from reliability_helpers import private_pg_database
-
 
 
 # --------------------------------------------------------------------------------------------------- databases
 @pytest.fixture(scope="session")
 def _pg_url():
     """The URL of a PostgreSQL database created for this test session (dropped at its end)."""
-    with private_pg_database("test") as url:
+    with private_pg_database("engine") as url:
         yield url
 
 
@@ -40,7 +41,7 @@ def _fresh_postgres(url: str) -> sa.Engine:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request, tmp_path):
-    """A database migrated to head, empty of data; SQLite, and PostgreSQL when DASHBOARD_TEST_PG_URL is set."""
+    """A database migrated to head, empty of data; SQLite, and PostgreSQL (see the module's docstring)."""
     if request.param == "sqlite":
         eng = db.make_engine(f"sqlite:///{tmp_path / 'test.db'}")
     else:

@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.metrics import computed
 from dashboard.ingest.loader import files_in_directory, load_files
+from dashboard.metrics import tables
 
 EPS = 1e-6
-FILE_NAMES = {"schools": "schools.csv", "cpl": "cpl_meetings.csv", "trust": "trust_scores.csv",
-              "readiness": "readiness_votes.csv", "achievement": "achievement.csv"}
+FILE_NAMES = {
+    "schools": "schools.csv",
+    "cpl": "cpl_meetings.csv",
+    "trust": "trust_scores.csv",
+    "readiness": "readiness_votes.csv",
+    "achievement": "achievement.csv",
+}
 SCHOOLS = """
     school_id,school_name,level,network
     S1,Alpha Elementary,elementary,North
@@ -34,7 +39,7 @@ def load(engine: sa.Engine, directory: Path, **files: str) -> None:
 
 
 def table(engine: sa.Engine, name: str, values: dict | None = None) -> list[dict]:
-    return computed.export_table(engine, name, values).to_dicts()
+    return tables.export_table(engine, name, values).to_dicts()
 
 
 def one(rows: list[dict], **key) -> dict:

@@ -14,10 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import APP, ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's (Playwright's own download does not work here)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def missing(what: str) -> None:
@@ -38,6 +44,18 @@ def require_chromium() -> None:
         missing("the playwright Python client is missing (pip install playwright)")
 
 
+def axe_script() -> Path:
+    """axe-core's ``axe.min.js``, as the test extra's axe-playwright-python ships it in its wheel."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        missing("axe-core is missing: the axe-playwright-python package (pip install -e '.[test]') ships it")
+    script = Path(axe_playwright_python.__file__).resolve().parent / "axe.min.js"
+    if not script.is_file():
+        missing(f"axe-core is missing: {script} is not in the installed axe-playwright-python")
+    return script
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,17 +67,35 @@ class AppDidNotStart(RuntimeError):
 
 
 @contextmanager
-def running_app(url: str, *, env: dict[str, str] | None = None, log: Path | None = None,
-                startup_seconds: float = 90) -> Iterator[str]:
+def running_app(
+    url: str, *, env: dict[str, str] | None = None, log: Path | None = None, startup_seconds: float = 90
+) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` on the database at ``url``; yields its base URL once /_stcore/health
     answers, and stops it afterwards."""
     port = free_port()
     environment = {**os.environ, "DASHBOARD_DB_URL": url, **(env or {})}
     out = log.open("wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            APP,
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + startup_seconds

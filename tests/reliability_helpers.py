@@ -1,47 +1,21 @@
 """Helpers for the reliability tests (bad-file corpus, faults, parsers): databases that hold the sample district,
-on SQLite and on a PostgreSQL database of their own (created from DASHBOARD_TEST_PG_URL and dropped after)."""
+on SQLite and on a PostgreSQL database of their own (``helpers.private_pg_database``: created for the run, dropped
+after)."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
+from helpers import ROOT, SAMPLE, private_pg_database
 
-from dashboard.store import db
 from dashboard.ingest import loader
+from dashboard.store import db
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
-PG_ENV = "DASHBOARD_TEST_PG_URL"
-
-
-@contextmanager
-def private_pg_database(tag: str) -> Iterator[str]:
-    """A PostgreSQL database of its own on the server of DASHBOARD_TEST_PG_URL (skips when unset)."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL run skipped: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
-    base_url = sa.make_url(base)
-    name = f"dd_{tag}_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.fail(f"{PG_ENV} is set but PostgreSQL cannot be reached or cannot create a database: {exc.orig}")
-    try:
-        yield base_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+__all__ = ["ROOT", "SAMPLE", "content", "database_url", "migrated_with_sample", "private_pg_database"]
 
 
 @contextmanager

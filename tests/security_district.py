@@ -19,8 +19,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dashboard.auth import accounts
-from dashboard.store import db
 from dashboard.ingest import loader
+from dashboard.store import db
 
 PASSWORD = "correct horse battery"
 COOKIE_KEY = "test-cookie-key-" + "x" * 40
@@ -35,8 +35,13 @@ S3,Cedar High,high,South,1150
 S4,Dogwood K8,k8,South,700
 S5,"{HOSTILE_SCHOOL}",other,South,300
 """
-SCHOOL_NAMES = {"S1": "Alder Elementary", "S2": "Birch Middle", "S3": "Cedar High", "S4": "Dogwood K8",
-                "S5": HOSTILE_SCHOOL}
+SCHOOL_NAMES = {
+    "S1": "Alder Elementary",
+    "S2": "Birch Middle",
+    "S3": "Cedar High",
+    "S4": "Dogwood K8",
+    "S5": HOSTILE_SCHOOL,
+}
 
 ACHIEVEMENT = """\
 school_id,school_year,subject,student_group,grade,n_tested,n_proficient
@@ -93,33 +98,84 @@ S4,2024-01-23,Grade 6,grade_level,50,6,7,Tuning,Ratios
 S5,2024-01-30,Grade 2,grade_level,35,4,5,,Phonics
 """
 
-FILES = {"schools.csv": SCHOOLS, "achievement.csv": ACHIEVEMENT, "trust_scores.csv": TRUST,
-         "readiness_votes.csv": READINESS, "cpl_meetings.csv": CPL}
+FILES = {
+    "schools.csv": SCHOOLS,
+    "achievement.csv": ACHIEVEMENT,
+    "trust_scores.csv": TRUST,
+    "readiness_votes.csv": READINESS,
+    "cpl_meetings.csv": CPL,
+}
 
-ACCOUNTS = {"supt": ("superintendent", None), "coach": ("coach", "S1,S2"), "principal": ("principal", "S1"),
-            "principal3": ("principal", "S3"), "board": ("board", None), "admin": ("admin", None)}
-SCOPES = {"supt": None, "coach": {"S1", "S2"}, "principal": {"S1"}, "principal3": {"S3"}, "board": None,
-          "admin": None}
+ACCOUNTS = {
+    "supt": ("superintendent", None),
+    "coach": ("coach", "S1,S2"),
+    "principal": ("principal", "S1"),
+    "principal3": ("principal", "S3"),
+    "board": ("board", None),
+    "admin": ("admin", None),
+}
+SCOPES = {"supt": None, "coach": {"S1", "S2"}, "principal": {"S1"}, "principal3": {"S3"}, "board": None, "admin": None}
 
 # Every form a sentinel figure could take, and the complementary cells' figures.
 SENTINELS = {
-    "EL 3 of 7": [r"(?<![\d.])42\.8[5-9]", r"(?<![\d.])42\.9", r"(?<![\d.])43(\.0+)?\s?%", r"(?<![\d.])0\.42[89]",
-                  r"\b3 of 7\b", r"\b3/7\b"],
-    "Non-EL 54 of 94 (complementary)": [r"(?<![\d.])57\.4", r"(?<![\d.])0\.574", r"\b54 of 94\b", r"(?<![\d.])57(\.0+)?\s?%"],
+    "EL 3 of 7": [
+        r"(?<![\d.])42\.8[5-9]",
+        r"(?<![\d.])42\.9",
+        r"(?<![\d.])43(\.0+)?\s?%",
+        r"(?<![\d.])0\.42[89]",
+        r"\b3 of 7\b",
+        r"\b3/7\b",
+    ],
+    "Non-EL 54 of 94 (complementary)": [
+        r"(?<![\d.])57\.4",
+        r"(?<![\d.])0\.574",
+        r"\b54 of 94\b",
+        r"(?<![\d.])57(\.0+)?\s?%",
+    ],
     "support staff 2.37 / 38.2%": [r"(?<![\d.])2\.37(?!\d)", r"(?<![\d.])38\.2", r"(?<![\d.])0\.382"],
     "teachers 3.81 / 76.4% (complementary)": [r"(?<![\d.])3\.81(?!\d)", r"(?<![\d.])76\.4", r"(?<![\d.])0\.764"],
-    "readiness 2 of 3 cast": [r"(?<![\d.])66\.[67]", r"(?<![\d.])0\.66[67]", r"(?<![\d.])67(\.0+)?\s?%",
-                              r"\b2 of 3\b", r"\b2 of 4\b", r"\b3 of 4\b"],
+    "readiness 2 of 3 cast": [
+        r"(?<![\d.])66\.[67]",
+        r"(?<![\d.])0\.66[67]",
+        r"(?<![\d.])67(\.0+)?\s?%",
+        r"\b2 of 3\b",
+        r"\b2 of 4\b",
+        r"\b3 of 4\b",
+    ],
 }
 
 
+# Clocks, dates and ids in the output (an import's or a login's timestamp, an element's id) hold digits that are no
+# figure: "2025-06-01 10:12:57.412" is not 57.4. They are blanked before the scan, and only them: a figure beside one
+# ("at 10:12:57, 57.4%") is still found.
+NOT_FIGURES = re.compile(
+    r"""
+    \d{4}-\d{2}-\d{2}                                       # an ISO date,
+      (?:[T\x20]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?          # with its time,
+         (?:\x20?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?)?          # and zone
+  | (?<![\d.:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?![\d:])   # a time of day alone (12:57, 10:12:57.412)
+  | \b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b   # a UUID
+  | \$\$ID-[0-9a-z_-]+                                      # a Streamlit element's id
+  | \b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{12,}\b       # a hex digest or token
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def figures_only(text: str) -> str:
+    """``text`` with its clocks, dates and ids blanked (each replaced by a space): what is left to scan for figures."""
+    return NOT_FIGURES.sub(" ", text)
+
+
 def find_sentinels(text: str) -> list[str]:
+    """Each sentinel form found among the figures of ``text`` (its clocks, dates and ids are not scanned)."""
+    text = figures_only(text)
     hits = []
     for name, patterns in SENTINELS.items():
         for pattern in patterns:
             m = re.search(pattern, text)
             if m:
-                hits.append(f"{name}: {pattern!r} matched {text[max(0, m.start() - 60):m.end() + 60]!r}")
+                hits.append(f"{name}: {pattern!r} matched {text[max(0, m.start() - 60) : m.end() + 60]!r}")
     return hits
 
 

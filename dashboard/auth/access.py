@@ -18,7 +18,7 @@ from dashboard.auth import accounts
 # page url_path -> the roles that may open it
 VIEW_PAGES = ("overview", "school", "trust", "cpl", "readiness", "equity", "culture", "board_pack")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
-    **{p: ("superintendent", "coach", "principal", "board", "admin") for p in VIEW_PAGES},
+    **dict.fromkeys(VIEW_PAGES, ("superintendent", "coach", "principal", "board", "admin")),
     "data": ("admin",),
     "admin": ("admin",),
 }
@@ -77,8 +77,12 @@ def caller_from(directory: accounts.Directory, username: str | None) -> Caller |
     account = directory.active(username)
     if account is None:
         return None
-    return Caller(username=account.username, role=account.role,
-                  school_ids=scope_for(account.role, account.schools), display_name=account.display_name)
+    return Caller(
+        username=account.username,
+        role=account.role,
+        school_ids=scope_for(account.role, account.schools),
+        display_name=account.display_name,
+    )
 
 
 # --- the caller of the current run --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Accounts: the ``app_user`` table (CONTRACT.md, Command line ``users ...``). Passwords are stored only as bcrypt
-hashes made by streamlit-authenticator's ``Hasher``; failed logins are counted in the database and lock an account
-for a while after ``login_max_attempts`` in a row (settings). Every change is written to the audit log.
+hashes (``bcrypt_hash``, in the format of streamlit-authenticator's ``Hasher``, which checks them at login); failed
+logins are counted in the database and lock an account for a while after ``login_max_attempts`` in a row
+(settings). Every change is written to the audit log.
 
 Who may see what is not decided here but in ``dashboard.auth.access``.
 """
@@ -11,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import bcrypt
 import sqlalchemy as sa
-from streamlit_authenticator import Hasher
 
 from dashboard.auth import audit
 from dashboard.store import db
@@ -46,14 +47,14 @@ class Account:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes: they were written in UTC."""
     if value is None or value.tzinfo is not None:
         return value
-    return value.replace(tzinfo=dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC)
 
 
 def normalise_username(name: str) -> str:
@@ -71,17 +72,29 @@ def parse_schools(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, 
     return tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
 
 
+def bcrypt_hash(password: str) -> str:
+    """The bcrypt hash of ``password`` with a new salt, as text (``$2b$12$...``): what streamlit-authenticator's
+    ``Hasher.hash`` makes and its login checks, without the length rule of ``hash_password``."""
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+
 def hash_password(password: str) -> str:
     if password is None or len(password) < MIN_PASSWORD:
         raise AccountError(f"a password must have at least {MIN_PASSWORD} characters")
-    return Hasher.hash(password)
+    return bcrypt_hash(password)
 
 
 def _row_to_account(row) -> Account:
-    return Account(username=row.username, display_name=row.display_name, role=row.role,
-                   schools=parse_schools(row.schools), active=bool(row.active),
-                   failed_attempts=int(row.failed_attempts or 0), locked_until=_aware(row.locked_until),
-                   password_hash=row.password_hash)
+    return Account(
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        schools=parse_schools(row.schools),
+        active=bool(row.active),
+        failed_attempts=int(row.failed_attempts or 0),
+        locked_until=_aware(row.locked_until),
+        password_hash=row.password_hash,
+    )
 
 
 def get(conn: sa.Connection, username: str) -> Account | None:
@@ -111,8 +124,16 @@ def _check_role_schools(conn: sa.Connection, role: str, schools: tuple[str, ...]
     return schools
 
 
-def add(engine: sa.Engine, username: str, role: str, password: str, *, schools=None, display_name: str | None = None,
-        by: str = "system") -> Account:
+def add(
+    engine: sa.Engine,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    schools=None,
+    display_name: str | None = None,
+    by: str = "system",
+) -> Account:
     username = normalise_username(username)
     password_hash = hash_password(password)
     now = utcnow()
@@ -120,17 +141,41 @@ def add(engine: sa.Engine, username: str, role: str, password: str, *, schools=N
         if get(conn, username) is not None:
             raise AccountError(f"an account named {username!r} already exists")
         school_ids = _check_role_schools(conn, role, parse_schools(schools))
-        conn.execute(sa.insert(app_user).values(
-            username=username, display_name=(display_name or username)[:255], role=role, schools=";".join(school_ids),
-            password_hash=password_hash, active=True, failed_attempts=0, locked_until=None, created_at=now,
-            updated_at=now))
-        audit.record(conn, by, "account_change", f"added {username}: role {role}"
-                     + (f", schools {';'.join(school_ids)}" if school_ids else ""))
-        return get(conn, username)
+        conn.execute(
+            sa.insert(app_user).values(
+                username=username,
+                display_name=(display_name or username)[:255],
+                role=role,
+                schools=";".join(school_ids),
+                password_hash=password_hash,
+                active=True,
+                failed_attempts=0,
+                locked_until=None,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        audit.record(
+            conn,
+            by,
+            "account_change",
+            f"added {username}: role {role}" + (f", schools {';'.join(school_ids)}" if school_ids else ""),
+        )
+        added = get(conn, username)
+        assert added is not None  # inserted above, in this transaction
+        return added
 
 
-def update(engine: sa.Engine, username: str, *, role: str | None = None, schools=None, password: str | None = None,
-           active: bool | None = None, by: str = "system") -> Account:
+def update(
+    engine: sa.Engine,
+    username: str,
+    *,
+    role: str | None = None,
+    schools=None,
+    password: str | None = None,
+    active: bool | None = None,
+    by: str = "system",
+) -> Account:
     """Change role and schools, reset the password (which also clears a lockout), disable or enable."""
     username = (username or "").strip().lower()
     with engine.begin() as conn:
@@ -158,7 +203,9 @@ def update(engine: sa.Engine, username: str, *, role: str | None = None, schools
         values["updated_at"] = utcnow()
         conn.execute(sa.update(app_user).where(app_user.c.username == username).values(**values))
         audit.record(conn, by, "account_change", f"{username}: " + "; ".join(what))
-        return get(conn, username)
+        updated = get(conn, username)
+        assert updated is not None  # found above, in this transaction
+        return updated
 
 
 def disable(engine: sa.Engine, username: str, *, by: str = "system") -> Account:
@@ -181,6 +228,7 @@ def list_csv(engine: sa.Engine) -> str:
 
 # --- login support -----------------------------------------------------------------------------------------------
 
+
 def demo_usernames(conn: sa.Connection, values: dict[str, str] | None = None) -> set[str]:
     """The usernames demo mode made; ``values``: the meta values as read already (``db.meta_values``)."""
     return set(filter(None, (db.get_meta(conn, DEMO_ACCOUNTS_KEY, values) or "").split(";")))
@@ -190,6 +238,7 @@ def demo_usernames(conn: sa.Connection, values: dict[str, str] | None = None) ->
 class Directory:
     """The accounts as stored at one moment, read in one go (``directory``): the entrypoint reads it once per run
     and takes the caller, the login's credentials and the checks below from it."""
+
     accounts: dict[str, Account]
     demo_names: frozenset[str]
     demo_db: bool
@@ -215,18 +264,22 @@ class Directory:
         for name in sorted(self.accounts):
             a = self.usable(name, now)
             if a is not None:
-                users[a.username] = {"email": f"{a.username}@accounts.invalid", "first_name": a.display_name,
-                                     "last_name": "", "password": a.password_hash, "roles": [a.role]}
+                users[a.username] = {
+                    "email": f"{a.username}@accounts.invalid",
+                    "first_name": a.display_name,
+                    "last_name": "",
+                    "password": a.password_hash,
+                    "roles": [a.role],
+                }
         return {"usernames": users}
 
 
 def directory(conn: sa.Connection, values: dict[str, str] | None = None) -> Directory:
     """The accounts as stored now; ``values``: the meta values as read already this run (``db.meta_values``)."""
-    from dashboard.services.demo import is_demo
-
     values = db.meta_values(conn) if values is None else values
-    return Directory({a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn, values)),
-                     is_demo(conn, values))
+    return Directory(
+        {a.username: a for a in all_accounts(conn)}, frozenset(demo_usernames(conn, values)), db.is_demo(conn, values)
+    )
 
 
 def usable(conn: sa.Connection, username: str, now: dt.datetime | None = None) -> Account | None:
@@ -247,8 +300,11 @@ def record_failure(engine: sa.Engine, username: str) -> dt.datetime | None:
     username = (username or "").strip().lower()
     with engine.begin() as conn:
         values = settings_mod.load(conn)
-        conn.execute(sa.update(app_user).where(app_user.c.username == username)
-                     .values(failed_attempts=app_user.c.failed_attempts + 1))
+        conn.execute(
+            sa.update(app_user)
+            .where(app_user.c.username == username)
+            .values(failed_attempts=app_user.c.failed_attempts + 1)
+        )
         account = get(conn, username)
         if account is None:
             return None
@@ -256,18 +312,24 @@ def record_failure(engine: sa.Engine, username: str) -> dt.datetime | None:
             return account.locked_until
         if account.failed_attempts >= int(values["login_max_attempts"]):
             until = utcnow() + dt.timedelta(minutes=float(values["login_lockout_minutes"]))
-            conn.execute(sa.update(app_user).where(app_user.c.username == username)
-                         .values(failed_attempts=0, locked_until=until))
-            audit.record(conn, username, "locked", f"locked until {until:%Y-%m-%d %H:%M} UTC after "
-                         f"{int(values['login_max_attempts'])} failed logins")
+            conn.execute(
+                sa.update(app_user).where(app_user.c.username == username).values(failed_attempts=0, locked_until=until)
+            )
+            audit.record(
+                conn,
+                username,
+                "locked",
+                f"locked until {until:%Y-%m-%d %H:%M} UTC after {int(values['login_max_attempts'])} failed logins",
+            )
             return until
     return None
 
 
 def record_success(engine: sa.Engine, username: str) -> None:
     with engine.begin() as conn:
-        conn.execute(sa.update(app_user).where(app_user.c.username == username)
-                     .values(failed_attempts=0, locked_until=None))
+        conn.execute(
+            sa.update(app_user).where(app_user.c.username == username).values(failed_attempts=0, locked_until=None)
+        )
 
 
 # --- the cookie key ----------------------------------------------------------------------------------------------
@@ -302,9 +364,11 @@ def configured_cookie_key(*roots) -> str | None:
 
 def cookie_key_problem(key: str | None) -> str | None:
     if not key:
-        return (f"no cookie key: set {COOKIE_KEY_ENV} or cookie_key in .streamlit/secrets.toml to a random string of "
-                f"at least {MIN_COOKIE_KEY} characters (for example: python -c \"import secrets; "
-                "print(secrets.token_urlsafe(48))\")")
+        return (
+            f"no cookie key: set {COOKIE_KEY_ENV} or cookie_key in .streamlit/secrets.toml to a random string of "
+            f'at least {MIN_COOKIE_KEY} characters (for example: python -c "import secrets; '
+            'print(secrets.token_urlsafe(48))")'
+        )
     if len(key) < MIN_COOKIE_KEY:
         return f"the cookie key is too short ({len(key)} characters; at least {MIN_COOKIE_KEY} are needed)"
     return None

@@ -12,8 +12,18 @@ import sqlalchemy as sa
 
 from dashboard.store.schema import audit_log
 
-ACTIONS = ("login", "login_failed", "locked", "logout", "account_change", "load", "undo", "download", "denied",
-           "session_expired")
+ACTIONS = (
+    "login",
+    "login_failed",
+    "locked",
+    "logout",
+    "account_change",
+    "load",
+    "undo",
+    "download",
+    "denied",
+    "session_expired",
+)
 
 
 def _clean(text: str, limit: int) -> str:
@@ -26,8 +36,9 @@ def record(conn_or_engine: sa.Connection | sa.Engine, username: str, action: str
     """Write one entry (inside the caller's transaction when given a connection)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    values = dict(at=dt.datetime.now(dt.timezone.utc), username=_clean(username, 64) or "?", action=action,
-                  detail=_clean(detail, 2000))
+    values = dict(
+        at=dt.datetime.now(dt.UTC), username=_clean(username, 64) or "?", action=action, detail=_clean(detail, 2000)
+    )
     if isinstance(conn_or_engine, sa.Engine):
         with conn_or_engine.begin() as conn:
             conn.execute(sa.insert(audit_log).values(**values))
@@ -35,8 +46,9 @@ def record(conn_or_engine: sa.Connection | sa.Engine, username: str, action: str
         conn_or_engine.execute(sa.insert(audit_log).values(**values))
 
 
-def read(conn: sa.Connection, limit: int = 1000, action: str | None = None,
-         username: str | None = None) -> pl.DataFrame:
+def read(
+    conn: sa.Connection, limit: int = 1000, action: str | None = None, username: str | None = None
+) -> pl.DataFrame:
     """The newest entries first."""
     q = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     if action:
@@ -44,6 +56,8 @@ def read(conn: sa.Connection, limit: int = 1000, action: str | None = None,
     if username:
         q = q.where(audit_log.c.username == username)
     rows = conn.execute(q).all()
-    return pl.DataFrame([(r.id, str(r.at)[:19], r.username, r.action, r.detail) for r in rows],
-                        schema={"id": pl.Int64, "at": pl.String, "username": pl.String, "action": pl.String,
-                                "detail": pl.String}, orient="row")
+    return pl.DataFrame(
+        [(r.id, str(r.at)[:19], r.username, r.action, r.detail) for r in rows],
+        schema={"id": pl.Int64, "at": pl.String, "username": pl.String, "action": pl.String, "detail": pl.String},
+        orient="row",
+    )

@@ -12,12 +12,11 @@ import math
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import polars as pl
 
-from dashboard.core.sources import ALL_STUDENTS
 from dashboard.core import paths
+from dashboard.core.sources import ALL_STUDENTS
 
 FAMILIES_FILE = paths.CONFIG / "student_group_families.toml"
 CELL_KEY = ["school_id", "subject", "grade", "year_start"]
@@ -34,7 +33,7 @@ class Thresholds:
     readiness_min_eligible: int = 5
 
     @classmethod
-    def from_settings(cls, values: dict[str, float]) -> "Thresholds":
+    def from_settings(cls, values: dict[str, float]) -> Thresholds:
         return cls(
             min_n_students=int(values["min_n_students"]),
             min_n_staff=int(values["min_n_staff"]),
@@ -45,10 +44,12 @@ class Thresholds:
         )
 
     def footnote(self) -> str:
-        return (f"Student groups under {self.min_n_students} tested and staff results under {self.min_n_staff} "
-                f"respondents are withheld, with a second group where the first could be recomputed; for groups under "
-                f"{self.coding_max_n} tested, rates at or below {self.coding_edge_pct:g}% or at or above "
-                f"{100 - self.coding_edge_pct:g}% are shown as a band.")
+        return (
+            f"Student groups under {self.min_n_students} tested and staff results under {self.min_n_staff} "
+            f"respondents are withheld, with a second group where the first could be recomputed; for groups under "
+            f"{self.coding_max_n} tested, rates at or below {self.coding_edge_pct:g}% or at or above "
+            f"{100 - self.coding_edge_pct:g}% are shown as a band."
+        )
 
 
 @cache
@@ -72,31 +73,42 @@ def screen_achievement(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
         .alias("reason"),
         c("student_group").replace_strict(family_of, default=None, return_dtype=pl.String).alias("_family"),
     )
-    all_visible = (cells.filter(c("student_group") == ALL_STUDENTS)
-                   .select(*CELL_KEY, c("reason").is_null().alias("_all_visible")))
+    all_visible = cells.filter(c("student_group") == ALL_STUDENTS).select(
+        *CELL_KEY, c("reason").is_null().alias("_all_visible")
+    )
     members = cells.filter(c("_family").is_not_null()).join(all_visible, on=CELL_KEY, how="left")
     members = members.with_columns(
         c("reason").is_not_null().sum().over([*CELL_KEY, "_family"]).alias("_k"),
         _smallest_first(c("reason").is_null(), "n_tested", "student_group", [*CELL_KEY, "_family"]),
     )
-    complementary = (members.filter((c("_k") == 1) & c("_all_visible").fill_null(False) & (c("_rank") == 1))
-                     .select(*CELL_KEY, "student_group", pl.lit(True).alias("_complementary")))
+    complementary = members.filter((c("_k") == 1) & c("_all_visible").fill_null(False) & (c("_rank") == 1)).select(
+        *CELL_KEY, "student_group", pl.lit(True).alias("_complementary")
+    )
     cells = cells.join(complementary, on=[*CELL_KEY, "student_group"], how="left")
     pct = c("pct_proficient")
     small_for_coding = c("n_tested") < t.coding_max_n
     cells = cells.with_columns(
-        pl.when(c("reason").is_not_null()).then(c("reason"))
-        .when(c("_complementary").fill_null(False)).then(pl.lit("complementary"))
-        .when(small_for_coding & (pct <= edge)).then(pl.lit("bottom_coded"))
-        .when(small_for_coding & (pct >= 100 - edge)).then(pl.lit("top_coded"))
+        pl.when(c("reason").is_not_null())
+        .then(c("reason"))
+        .when(c("_complementary").fill_null(False))
+        .then(pl.lit("complementary"))
+        .when(small_for_coding & (pct <= edge))
+        .then(pl.lit("bottom_coded"))
+        .when(small_for_coding & (pct >= 100 - edge))
+        .then(pl.lit("top_coded"))
         .alias("reason")
     ).with_columns(
         c("reason").is_not_null().alias("withheld"),
-        pl.when(c("reason") == "publisher").then(c("publisher_marker"))
-        .when(c("reason") == "small_n").then(pl.lit(f"n<{t.min_n_students}"))
-        .when(c("reason") == "complementary").then(pl.lit("*"))
-        .when(c("reason") == "bottom_coded").then(pl.lit(f"≤{edge:g}%"))
-        .when(c("reason") == "top_coded").then(pl.lit(f"≥{100 - edge:g}%"))
+        pl.when(c("reason") == "publisher")
+        .then(c("publisher_marker"))
+        .when(c("reason") == "small_n")
+        .then(pl.lit(f"n<{t.min_n_students}"))
+        .when(c("reason") == "complementary")
+        .then(pl.lit("*"))
+        .when(c("reason") == "bottom_coded")
+        .then(pl.lit(f"≤{edge:g}%"))
+        .when(c("reason") == "top_coded")
+        .then(pl.lit(f"≥{100 - edge:g}%"))
         .alias("shown_as"),
     )
     return cells.drop("_family", "_complementary")
@@ -140,22 +152,29 @@ def screen_trust(results: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
     results = results.with_columns(
         pl.when(c("publisher_marker").is_not_null() & c("mean_score").is_null() & c("pct_favorable").is_null())
         .then(pl.lit("publisher"))
-        .when(c("n_respondents") < t.min_n_staff).then(pl.lit("small_n"))
+        .when(c("n_respondents") < t.min_n_staff)
+        .then(pl.lit("small_n"))
         .alias("reason"),
         (c("response_rate") < t.low_response_pct).fill_null(False).alias("low_response"),
     )
     whole = "all_staff"
     parts = results.filter(c("respondent_group") != whole)
-    totals = results.filter((c("respondent_group") == whole) & c("reason").is_null()).select(*key, c("n_respondents").alias("_all_n"))
+    totals = results.filter((c("respondent_group") == whole) & c("reason").is_null()).select(
+        *key, c("n_respondents").alias("_all_n")
+    )
     parts = parts.join(totals, on=key, how="inner").with_columns(
         c("n_respondents").sum().over(key).alias("_sum_n"),
         c("reason").is_not_null().sum().over(key).alias("_k"),
         _smallest_first(c("reason").is_null(), "n_respondents", "respondent_group", key),
     )
-    complementary = (parts.filter((c("_sum_n") == c("_all_n")) & (c("_k") == 1) & (c("_rank") == 1))
-                     .select(*key, "respondent_group", pl.lit("complementary").alias("_comp")))
-    results = results.join(complementary, on=[*key, "respondent_group"], how="left").with_columns(
-        pl.coalesce(c("reason"), c("_comp")).alias("reason")).drop("_comp")
+    complementary = parts.filter((c("_sum_n") == c("_all_n")) & (c("_k") == 1) & (c("_rank") == 1)).select(
+        *key, "respondent_group", pl.lit("complementary").alias("_comp")
+    )
+    results = (
+        results.join(complementary, on=[*key, "respondent_group"], how="left")
+        .with_columns(pl.coalesce(c("reason"), c("_comp")).alias("reason"))
+        .drop("_comp")
+    )
     return results.with_columns(c("reason").is_not_null().alias("withheld"))
 
 

@@ -51,8 +51,12 @@ SCHOOLS = Source(
     (
         Column("school_id", "text", required=True, max_length=64),
         Column("school_name", "text", required=True),
-        Column("level", "choice", choices=LEVELS, aliases={"k-8": "k8", "elementary school": "elementary",
-                                                           "middle school": "middle", "high school": "high"}),
+        Column(
+            "level",
+            "choice",
+            choices=LEVELS,
+            aliases={"k-8": "k8", "elementary school": "elementary", "middle school": "middle", "high school": "high"},
+        ),
         Column("network", "text"),
         Column("enrollment", "int", min=0),
     ),

@@ -50,12 +50,12 @@ def _quoted(conn: sa.Connection, table: sa.Table, columns: list[str]) -> tuple[s
 def _copy_postgresql(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
     name, columns = _quoted(conn, table, frame.columns)
     driver = conn.connection.driver_connection  # the psycopg connection, in the same transaction
-    with driver.cursor() as cursor:
-        with cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            for start in range(0, frame.height, CHUNK):
-                buffer = io.BytesIO()
-                frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
-                copy.write(buffer.getvalue())
+    assert driver is not None  # None only for a connection invalidated or closed
+    with driver.cursor() as cursor, cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+        for start in range(0, frame.height, CHUNK):
+            buffer = io.BytesIO()
+            frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
+            copy.write(buffer.getvalue())
 
 
 def _executemany(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
@@ -69,30 +69,34 @@ def _executemany(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> N
     # SQLAlchemy stores Date as ISO text on SQLite, and datetimes likewise: hand them over as that text
     typed = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
     driver = conn.connection.driver_connection
+    assert driver is not None  # None only for a connection invalidated or closed
     # several rows to a statement (INSERT ... VALUES (...), (...)): one step of the statement per batch, not per
     # row. 2.5 M CPL meetings: 8.9 s to 7.5 s. Within the driver's limit on bound values (999 before SQLite 3.32).
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(driver, "getlimit") else 999
     per = max(1, min(ROWS_PER_STATEMENT, limit // len(frame.columns)))
-    one = f"INSERT INTO {name} ({columns}) VALUES ({marks})"
-    batch = f"INSERT INTO {name} ({columns}) VALUES " + ", ".join([f"({marks})"] * per)
+    # identifiers from the schema's own tables, quoted by the dialect (_quoted); every value is a bound parameter
+    one = f"INSERT INTO {name} ({columns}) VALUES ({marks})"  # noqa: S608
+    batch = f"INSERT INTO {name} ({columns}) VALUES " + ", ".join([f"({marks})"] * per)  # noqa: S608
     cursor = driver.cursor()
     try:
         for start in range(0, typed.height, CHUNK):
             chunk = typed.slice(start, CHUNK)
             # column by column to Python, then zipped: cheaper than building each row tuple from the frame
-            rows = list(zip(*(chunk[c].to_list() for c in chunk.columns)))
+            rows = list(zip(*(chunk[c].to_list() for c in chunk.columns), strict=False))
             whole = len(rows) - len(rows) % per
             if per > 1 and whole:
-                cursor.executemany(batch, (tuple(itertools.chain.from_iterable(rows[i:i + per]))
-                                           for i in range(0, whole, per)))
+                cursor.executemany(
+                    batch, (tuple(itertools.chain.from_iterable(rows[i : i + per])) for i in range(0, whole, per))
+                )
                 rows = rows[whole:]
             cursor.executemany(one, rows)
     finally:
         cursor.close()
 
 
-def only_rows_of_their_years(conn: sa.Connection, target: sa.Table, frame: pl.DataFrame,
-                             year_starts: list[int]) -> bool:
+def only_rows_of_their_years(
+    conn: sa.Connection, target: sa.Table, frame: pl.DataFrame, year_starts: list[int]
+) -> bool:
     """True when no stored row of ``target`` can share a key with ``frame``'s rows, so all of them can be appended.
 
     Every source with a ``year_start`` column has its school year in its natural key (directly, or through the date

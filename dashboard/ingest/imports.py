@@ -7,9 +7,9 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 
+from dashboard.core.safe_csv import to_csv_bytes
 from dashboard.ingest import summaries
 from dashboard.store.db import bump_data_version, lock_for_writes
-from dashboard.present.export import to_csv_bytes
 from dashboard.store.schema import HISTORY_TABLES, SOURCE_TABLES, import_log
 
 HISTORY_COLUMNS = ["id", "loaded_at", "user", "source", "file", "sha256", "rows_inserted", "rows_replaced"]
@@ -21,14 +21,34 @@ class UndoRefused(Exception):
 
 def history(conn: sa.Connection) -> pl.DataFrame:
     """One row per import, oldest first (undone imports included, with their status)."""
-    rows = conn.execute(sa.select(
-        import_log.c.id, import_log.c.loaded_at, import_log.c.user, import_log.c.source,
-        import_log.c.file_name.label("file"), import_log.c.sha256, import_log.c.rows_inserted,
-        import_log.c.rows_replaced, import_log.c.rows_removed, import_log.c.schools_created, import_log.c.status,
-    ).order_by(import_log.c.id)).fetchall()
-    schema = {"id": pl.Int64, "loaded_at": pl.String, "user": pl.String, "source": pl.String, "file": pl.String,
-              "sha256": pl.String, "rows_inserted": pl.Int64, "rows_replaced": pl.Int64, "rows_removed": pl.Int64,
-              "schools_created": pl.Int64, "status": pl.String}
+    rows = conn.execute(
+        sa.select(
+            import_log.c.id,
+            import_log.c.loaded_at,
+            import_log.c.user,
+            import_log.c.source,
+            import_log.c.file_name.label("file"),
+            import_log.c.sha256,
+            import_log.c.rows_inserted,
+            import_log.c.rows_replaced,
+            import_log.c.rows_removed,
+            import_log.c.schools_created,
+            import_log.c.status,
+        ).order_by(import_log.c.id)
+    ).fetchall()
+    schema = {
+        "id": pl.Int64,
+        "loaded_at": pl.String,
+        "user": pl.String,
+        "source": pl.String,
+        "file": pl.String,
+        "sha256": pl.String,
+        "rows_inserted": pl.Int64,
+        "rows_replaced": pl.Int64,
+        "rows_removed": pl.Int64,
+        "schools_created": pl.Int64,
+        "status": pl.String,
+    }
     return pl.DataFrame([(r[0], str(r[1]), *r[2:]) for r in rows], schema=schema, orient="row")
 
 
@@ -46,21 +66,36 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
         if row["status"] == "undone":
             raise UndoRefused(f"import {import_id} was undone already")
         later = set()
-        for source, hist in HISTORY_TABLES.items():
-            later |= set(conn.execute(sa.select(hist.c.changed_by_import).distinct().where(
-                hist.c.import_id == import_id, hist.c.changed_by_import != import_id)).scalars())
-        created = [sid for sid in conn.execute(sa.select(SOURCE_TABLES["schools"].c.school_id).where(
-            SOURCE_TABLES["schools"].c.import_id == import_id)).scalars()]
+        for hist in HISTORY_TABLES.values():
+            later |= set(
+                conn.execute(
+                    sa.select(hist.c.changed_by_import)
+                    .distinct()
+                    .where(hist.c.import_id == import_id, hist.c.changed_by_import != import_id)
+                ).scalars()
+            )
+        created = list(
+            conn.execute(
+                sa.select(SOURCE_TABLES["schools"].c.school_id).where(SOURCE_TABLES["schools"].c.import_id == import_id)
+            ).scalars()
+        )
         if created:
             for source, table in SOURCE_TABLES.items():
                 if source != "schools":
-                    later |= set(conn.execute(sa.select(table.c.import_id).distinct().where(
-                        table.c.school_id.in_(created), table.c.import_id != import_id)).scalars())
+                    later |= set(
+                        conn.execute(
+                            sa.select(table.c.import_id)
+                            .distinct()
+                            .where(table.c.school_id.in_(created), table.c.import_id != import_id)
+                        ).scalars()
+                    )
         later.discard(None)
         if later:
             ids = ", ".join(str(i) for i in sorted(later))
-            raise UndoRefused(f"import {import_id} cannot be undone: later import{'s' if len(later) > 1 else ''} "
-                              f"{ids} changed rows it wrote or use schools it created; undo those first")
+            raise UndoRefused(
+                f"import {import_id} cannot be undone: later import{'s' if len(later) > 1 else ''} "
+                f"{ids} changed rows it wrote or use schools it created; undo those first"
+            )
         removed = restored = 0
         for source, table in SOURCE_TABLES.items():
             hist = HISTORY_TABLES[source]
@@ -71,7 +106,9 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
             restored += conn.execute(sa.select(sa.func.count()).select_from(hist).where(replaced)).scalar_one()
             conn.execute(sa.delete(table).where(written))
             columns = [c.name for c in table.columns]
-            conn.execute(sa.insert(table).from_select(columns, sa.select(*[hist.c[c] for c in columns]).where(replaced)))
+            conn.execute(
+                sa.insert(table).from_select(columns, sa.select(*[hist.c[c] for c in columns]).where(replaced))
+            )
             conn.execute(sa.delete(hist).where(hist.c.changed_by_import == import_id))
         summaries.refresh(conn, row["source"], None)  # the pages' summaries, in this transaction
         summaries.refresh_school_summary(conn)

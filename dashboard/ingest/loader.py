@@ -8,25 +8,25 @@ bad row writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 import getpass
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard.ingest import bulk
-from dashboard.ingest import summaries
+from dashboard.core.problems import FileRejected, Problem
+from dashboard.core.school_year import school_year_label
+from dashboard.core.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
+from dashboard.ingest import bulk, summaries
+from dashboard.ingest.mapping import Mapping, load_mapping, to_canonical
+from dashboard.ingest.readers import read_table
+from dashboard.ingest.validate import Validated, validate
 from dashboard.store import settings as settings_mod
 from dashboard.store.db import bump_data_version, lock_for_writes
-from dashboard.ingest.mapping import Mapping, load_mapping, to_canonical
-from dashboard.core.problems import FileRejected, Problem
-from dashboard.ingest.readers import read_table
 from dashboard.store.schema import HISTORY_TABLES, SOURCE_TABLES, import_log, school
-from dashboard.core.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
-from dashboard.ingest.validate import Validated, school_year_label, validate
 
 
 @dataclass
@@ -56,8 +56,10 @@ class FileOutcome:
     def summary(self) -> str:
         if not self.changed:
             return f"{self.display_name}: {self.source}, {self.rows_in_file} rows, all already loaded: nothing changed"
-        text = (f"{self.display_name}: {self.source}, {self.rows_in_file} rows: {self.rows_inserted} inserted, "
-                f"{self.rows_replaced} replaced, {self.rows_removed} removed (import {self.import_id})")
+        text = (
+            f"{self.display_name}: {self.source}, {self.rows_in_file} rows: {self.rows_inserted} inserted, "
+            f"{self.rows_replaced} replaced, {self.rows_removed} removed (import {self.import_id})"
+        )
         if self.schools_created:
             shown = ", ".join(self.schools_created[:10]) + (" ..." if len(self.schools_created) > 10 else "")
             text += f"; {len(self.schools_created)} new schools: {shown}"
@@ -80,14 +82,16 @@ class LoadError(Exception):
 
 def files_in_directory(directory: Path) -> list[FileToLoad]:
     """The canonical files of a directory, in dependency order (schools first)."""
-    found = {}
+    found: dict[str, Path] = {}
     for path in sorted(directory.iterdir()):
         source = source_for_file(path.name)
         if source and path.is_file():
             found.setdefault(source, path)
     if not found:
-        raise LoadError(f"{directory}: no canonical files (schools.csv, cpl_meetings.csv, trust_scores.csv, "
-                        "readiness_votes.csv, achievement.csv or the same names in .xlsx)")
+        raise LoadError(
+            f"{directory}: no canonical files (schools.csv, cpl_meetings.csv, trust_scores.csv, "
+            "readiness_votes.csv, achievement.csv or the same names in .xlsx)"
+        )
     return [FileToLoad(found[s], s) for s in LOAD_ORDER if s in found]
 
 
@@ -106,30 +110,52 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
     mapping: Mapping | None = load_mapping(item.mapping) if item.mapping else None
     source = item.source or (mapping.source if mapping else None) or source_for_file(item.path.name)
     if source is None:
-        raise FileRejected([Problem(display, None, None,
-                                    "cannot tell which source this file is from its name: pass --source "
-                                    f"({', '.join(SOURCES)}) or a mapping")])
+        raise FileRejected(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    "cannot tell which source this file is from its name: pass --source "
+                    f"({', '.join(SOURCES)}) or a mapping",
+                )
+            ]
+        )
     if mapping and mapping.source != source:
-        raise FileRejected([Problem(display, None, None,
-                                    f"the mapping {mapping.path} is for {mapping.source}, not {source}")])
+        raise FileRejected(
+            [Problem(display, None, None, f"the mapping {mapping.path} is for {mapping.source}, not {source}")]
+        )
     if not item.path.is_file():
         raise FileRejected([Problem(display, None, None, "no such file")])
     sha256 = _sha256(item.path)  # read in pieces: a large file is not held in memory twice
     spec = SOURCES[source]
-    expected = [*spec.column_names, *SCHOOL_ATTRIBUTES, *(h for hs in (mapping.columns.values() if mapping else [])
-                                                         for h in hs)]
-    raw = read_table(item.path, display,
-                     encodings=mapping.encodings if mapping else None,
-                     delimiter=mapping.delimiter if mapping else ",",
-                     header_row=mapping.header_row if mapping else 1,
-                     sheet=mapping.sheet if mapping else None,
-                     expected_headers=expected)
+    expected = [
+        *spec.column_names,
+        *SCHOOL_ATTRIBUTES,
+        *(h for hs in (mapping.columns.values() if mapping else []) for h in hs),
+    ]
+    raw = read_table(
+        item.path,
+        display,
+        encodings=mapping.encodings if mapping else None,
+        delimiter=mapping.delimiter if mapping else ",",
+        header_row=mapping.header_row if mapping else 1,
+        sheet=mapping.sheet if mapping else None,
+        expected_headers=expected,
+    )
     if raw.frame.is_empty():
         raise FileRejected([Problem(display, None, None, "the file has a header but no data rows")])
     frame, notes = to_canonical(raw, spec, mapping, display, item.path.name)
     del raw  # the file's own columns, once renamed: only the canonical frame is validated
-    validated = validate(frame, spec, display, markers=mapping.markers if mapping else [],
-                         known_schools=known, settings=settings, today=today)
+    validated = validate(
+        frame,
+        spec,
+        display,
+        markers=mapping.markers if mapping else [],
+        known_schools=known,
+        settings=settings,
+        today=today,
+    )
     return _Prepared(item, display, source, sha256, validated, notes)
 
 
@@ -138,8 +164,14 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def load_files(engine: sa.Engine, items: list[FileToLoad], *, replace_years: bool = False,
-               user: str | None = None, today: dt.date | None = None) -> LoadResult:
+def load_files(
+    engine: sa.Engine,
+    items: list[FileToLoad],
+    *,
+    replace_years: bool = False,
+    user: str | None = None,
+    today: dt.date | None = None,
+) -> LoadResult:
     """Validate every file, then load them all in one transaction; any problem anywhere writes nothing."""
     today = today or dt.date.today()
     user = user or getpass.getuser()
@@ -192,16 +224,29 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
     key = [("year_start" if k == "school_year" else k) for k in spec.key]
     values = [c for c in frame.columns if c not in key]
     outcome = FileOutcome(p.display_name, p.source, frame.height, notes=p.notes)
-    import_id = conn.execute(sa.insert(import_log).values(
-        loaded_at=dt.datetime.now(dt.timezone.utc), user=user, source=p.source, file_name=p.display_name,
-        sha256=p.sha256, rows_in_file=frame.height, rows_inserted=0, rows_replaced=0, rows_removed=0,
-        schools_created=0, status="loaded").returning(import_log.c.id)).scalar_one()
+    import_id = conn.execute(
+        sa.insert(import_log)
+        .values(
+            loaded_at=dt.datetime.now(dt.UTC),
+            user=user,
+            source=p.source,
+            file_name=p.display_name,
+            sha256=p.sha256,
+            rows_in_file=frame.height,
+            rows_inserted=0,
+            rows_replaced=0,
+            rows_removed=0,
+            schools_created=0,
+            status="loaded",
+        )
+        .returning(import_log.c.id)
+    ).scalar_one()
     outcome.import_id = import_id
 
     if not p.validated.new_schools.is_empty():
-        new = p.validated.new_schools.with_columns(pl.lit(import_id).alias("import_id"))
-        bulk.insert_rows(conn, school, new)
-        outcome.schools_created = new["school_id"].to_list()
+        created = p.validated.new_schools.with_columns(pl.lit(import_id).alias("import_id"))
+        bulk.insert_rows(conn, school, created)
+        outcome.schools_created = created["school_id"].to_list()
 
     summary = None
     if bulk.only_rows_of_their_years(conn, target, frame, p.validated.year_starts):
@@ -214,10 +259,12 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
             summary = ahead.result()
         new, replaced, removed = frame.height, 0, 0
     else:
-        stage = sa.Table(f"stage_{target.name}", sa.MetaData(),
-                         *[sa.Column(c.name, c.type, primary_key=c.name in key)
-                           for c in target.columns if c.name in frame.columns],
-                         prefixes=["TEMPORARY"])
+        stage = sa.Table(
+            f"stage_{target.name}",
+            sa.MetaData(),
+            *[sa.Column(c.name, c.type, primary_key=c.name in key) for c in target.columns if c.name in frame.columns],
+            prefixes=["TEMPORARY"],
+        )
         stage.create(conn)
         try:
             bulk.insert_rows(conn, stage, frame)
@@ -226,25 +273,38 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
             hist_cols = [history.c[c.name] for c in target.columns]
             # counted with SELECT, not rowcount: drivers differ in what INSERT ... SELECT reports
             replaced = _count(conn, target, differs)
-            new = conn.execute(sa.select(sa.func.count()).select_from(stage).where(
-                ~sa.exists().where(_key_match(target, stage, key)))).scalar_one()
-            conn.execute(sa.insert(history).from_select(
-                [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(differs)))
+            new = conn.execute(
+                sa.select(sa.func.count()).select_from(stage).where(~sa.exists().where(_key_match(target, stage, key)))
+            ).scalar_one()
+            conn.execute(
+                sa.insert(history).from_select(
+                    [history.c.changed_by_import, *hist_cols],
+                    sa.select(sa.literal(import_id), *stored_cols).where(differs),
+                )
+            )
             conn.execute(sa.delete(target).where(differs))
             new_rows = sa.select(*[stage.c[c] for c in frame.columns], sa.literal(import_id)).where(
-                ~sa.exists().where(_key_match(target, stage, key)))
+                ~sa.exists().where(_key_match(target, stage, key))
+            )
             conn.execute(sa.insert(target).from_select([*frame.columns, "import_id"], new_rows))
             removed = 0
             if replace_years and p.validated.year_starts and "year_start" in target.c:
-                gone = sa.and_(target.c.year_start.in_(p.validated.year_starts),
-                               ~sa.exists().where(_key_match(target, stage, key)))
+                gone = sa.and_(
+                    target.c.year_start.in_(p.validated.year_starts), ~sa.exists().where(_key_match(target, stage, key))
+                )
                 removed = _count(conn, target, gone)
-                conn.execute(sa.insert(history).from_select(
-                    [history.c.changed_by_import, *hist_cols], sa.select(sa.literal(import_id), *stored_cols).where(gone)))
+                conn.execute(
+                    sa.insert(history).from_select(
+                        [history.c.changed_by_import, *hist_cols],
+                        sa.select(sa.literal(import_id), *stored_cols).where(gone),
+                    )
+                )
                 conn.execute(sa.delete(target).where(gone))
                 if removed:
                     years = ", ".join(school_year_label(y) for y in p.validated.year_starts)
-                    outcome.notes.append(f"--replace-years removed {removed} stored rows of {years} that the file no longer has")
+                    outcome.notes.append(
+                        f"--replace-years removed {removed} stored rows of {years} that the file no longer has"
+                    )
         finally:
             stage.drop(conn)
     outcome.rows_inserted = new
@@ -253,9 +313,16 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
     if new or replaced or removed:  # the pages' summaries, in this transaction
         summaries.refresh(conn, p.source, p.validated.year_starts, summary=summary)
     if outcome.changed:
-        conn.execute(sa.update(import_log).where(import_log.c.id == import_id).values(
-            rows_inserted=outcome.rows_inserted, rows_replaced=replaced, rows_removed=removed,
-            schools_created=len(outcome.schools_created)))
+        conn.execute(
+            sa.update(import_log)
+            .where(import_log.c.id == import_id)
+            .values(
+                rows_inserted=outcome.rows_inserted,
+                rows_replaced=replaced,
+                rows_removed=removed,
+                schools_created=len(outcome.schools_created),
+            )
+        )
     else:
         conn.execute(sa.delete(import_log).where(import_log.c.id == import_id))
         outcome.import_id = None

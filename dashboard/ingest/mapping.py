@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.core.problems import FileRejected, Problem
-from dashboard.ingest.readers import ROW, RawTable, fold_header
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, SOURCES, Source
+from dashboard.ingest.readers import ROW, RawTable, fold_header
 
 _TOP_KEYS = {"source", "sheet", "encoding", "delimiter", "header_row", "columns", "constants", "values", "suppression"}
 
@@ -60,7 +60,9 @@ def load_mapping(path: Path) -> Mapping:
     columns: dict[str, list[str]] = {}
     for canonical, headers in doc.get("columns", {}).items():
         if canonical not in allowed:
-            raise _fail(name, f"{canonical!r} is not a column of {source} (columns: {', '.join(sorted(allowed))})", "columns")
+            raise _fail(
+                name, f"{canonical!r} is not a column of {source} (columns: {', '.join(sorted(allowed))})", "columns"
+            )
         headers = [headers] if isinstance(headers, str) else headers
         if not (isinstance(headers, list) and headers and all(isinstance(h, str) for h in headers)):
             raise _fail(name, f"columns.{canonical} must be a header or a list of headers", "columns")
@@ -72,7 +74,9 @@ def load_mapping(path: Path) -> Mapping:
         if isinstance(value, dict):
             pattern = value.get("from_file_name")
             if set(value) != {"from_file_name"} or not isinstance(pattern, str):
-                raise _fail(name, f"constants.{canonical} must be a value or {{ from_file_name = 'regex' }}", "constants")
+                raise _fail(
+                    name, f"constants.{canonical} must be a value or {{ from_file_name = 'regex' }}", "constants"
+                )
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -106,8 +110,9 @@ def load_mapping(path: Path) -> Mapping:
 def _year_from_file_name(pattern: str, file_name: str, display_name: str, canonical: str) -> str:
     match = re.search(pattern, file_name)
     if not match:
-        raise _fail(display_name, f"the file name does not match the mapping's pattern {pattern!r} for {canonical}",
-                    "constants")
+        raise _fail(
+            display_name, f"the file name does not match the mapping's pattern {pattern!r} for {canonical}", "constants"
+        )
     groups = match.groupdict()
 
     def year(text: str | None) -> int | None:
@@ -117,14 +122,16 @@ def _year_from_file_name(pattern: str, file_name: str, display_name: str, canoni
         return value + 2000 if value < 100 else value
 
     start, end = year(groups.get("start")), year(groups.get("end"))
-    if start is None and end is None:
-        raise _fail(display_name, f"the pattern for {canonical} needs a named group `start` or `end`", "constants")
-    start = start if start is not None else end - 1
+    if start is None:
+        if end is None:
+            raise _fail(display_name, f"the pattern for {canonical} needs a named group `start` or `end`", "constants")
+        start = end - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def to_canonical(raw: RawTable, source: Source, mapping: Mapping | None, display_name: str,
-                 file_name: str) -> tuple[pl.DataFrame, list[str]]:
+def to_canonical(
+    raw: RawTable, source: Source, mapping: Mapping | None, display_name: str, file_name: str
+) -> tuple[pl.DataFrame, list[str]]:
     """Pick and rename the file's columns to canonical names (text cells); returns the frame and notes."""
     folded = [fold_header(h) for h in raw.headers]
     notes: list[str] = []
@@ -141,20 +148,30 @@ def to_canonical(raw: RawTable, source: Source, mapping: Mapping | None, display
                 break
         else:
             if mapping and canonical in mapping.columns:
-                notes.append(f"mapping column {canonical}: none of {', '.join(repr(h) for h in headers)} is in the file")
+                notes.append(
+                    f"mapping column {canonical}: none of {', '.join(repr(h) for h in headers)} is in the file"
+                )
     constants = dict(mapping.constants) if mapping else {}
     missing = [c.name for c in source.columns if c.required and c.name not in picked and c.name not in constants]
     if missing:
         shown = ", ".join(repr(h) for h in raw.headers if h.strip())
-        raise FileRejected([Problem(display_name, None, None,
-                                    f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                                    f"for {source.name} (the file's columns: {shown})")])
+        raise FileRejected(
+            [
+                Problem(
+                    display_name,
+                    None,
+                    None,
+                    f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                    f"for {source.name} (the file's columns: {shown})",
+                )
+            ]
+        )
     frame = raw.frame.select(ROW, *[pl.col(col).alias(canonical) for canonical, col in picked.items()])
     for canonical, value in constants.items():
         if isinstance(value, dict):
             value = _year_from_file_name(value["from_file_name"], file_name, display_name, canonical)
         frame = frame.with_columns(pl.lit(value, dtype=pl.String).alias(canonical))
-    for canonical, table in (mapping.values.items() if mapping else []):
+    for canonical, table in mapping.values.items() if mapping else []:
         if canonical in frame.columns:
             stripped = pl.col(canonical).str.strip_chars()
             frame = frame.with_columns(stripped.replace(table).alias(canonical))

@@ -6,6 +6,7 @@ here: validation does that and can then point at the user's own row and column.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -67,22 +68,34 @@ def read_table(
         return _read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected)
     for magic, what in _MAGIC.items():
         if what and data.startswith(magic):
-            raise FileRejected([Problem(display_name, None, None, f"this is not a CSV or XLSX file (it looks like {what})")])
+            raise FileRejected(
+                [Problem(display_name, None, None, f"this is not a CSV or XLSX file (it looks like {what})")]
+            )
     text, encoding = _decode(data, display_name, encodings)
     if "\x00" in text:
         _reject_nul(text, display_name, delimiter)
     if expected:
         head: list[list[str]] = []
-        try:  # the first rows only: a copy of the whole text into a StringIO took 2 s for a 300 MB file
-            head.extend(itertools.islice(csv.reader(io.StringIO(_first_lines(text, header_row + 20), newline=""),
-                                                    delimiter=delimiter), header_row + 20))
-        except csv.Error:
-            pass  # the full read below reports it with its row
+        # the first rows only: a copy of the whole text into a StringIO took 2 s for a 300 MB file; a broken
+        # row there is reported by the full read below, with its row
+        with contextlib.suppress(csv.Error):
+            head.extend(
+                itertools.islice(
+                    csv.reader(io.StringIO(_first_lines(text, header_row + 20), newline=""), delimiter=delimiter),
+                    header_row + 20,
+                )
+            )
         _check_header_position(head, header_row, expected, display_name)
     # a UTF-8 file's own bytes (after any byte-order mark) are the text's UTF-8: polars parses them, not a copy
-    utf8 = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    return _read_csv(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding,
-                     utf8=utf8 if encoding == "utf-8" else None)
+    utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    return _read_csv(
+        text,
+        display_name,
+        delimiter=delimiter,
+        header_row=header_row,
+        encoding=encoding,
+        utf8=utf8 if encoding == "utf-8" else None,
+    )
 
 
 def _first_lines(text: str, n: int) -> str:
@@ -104,9 +117,15 @@ def _reject_nul(text: str, display_name: str, delimiter: str) -> None:
     try:
         for row_number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if any("\x00" in cell for cell in cells):
-                problems.append(Problem(display_name, row_number, "(row)",
-                                        "holds a NUL byte (a character that is not text): the file is damaged or "
-                                        "not a text file; save it again as CSV"))
+                problems.append(
+                    Problem(
+                        display_name,
+                        row_number,
+                        "(row)",
+                        "holds a NUL byte (a character that is not text): the file is damaged or "
+                        "not a text file; save it again as CSV",
+                    )
+                )
     except csv.Error:
         pass
     if not problems:  # the csv module stopped before it: say so for the whole file
@@ -117,6 +136,7 @@ def _reject_nul(text: str, display_name: str, delimiter: str) -> None:
 def _check_header_position(rows: list[list], header_row: int, expected: set[str], display_name: str) -> None:
     """A header row holding none of the expected headers, above a row that holds several (a title or a merged group
     heading over the real header), is named with the row to set as ``header_row``."""
+
     def hits(cells) -> int:
         return len({fold_header(c) for c in cells if c is not None} & expected)
 
@@ -124,46 +144,88 @@ def _check_header_position(rows: list[list], header_row: int, expected: set[str]
         return
     for number in range(header_row + 1, len(rows) + 1):
         if hits(rows[number - 1]) >= 2:
-            raise FileRejected([Problem(display_name, header_row, "(header)",
-                                        f"this row does not hold the column headers; they seem to be on row {number} "
-                                        "(a title or a merged heading sits above them): load the file with a mapping "
-                                        f"that sets header_row = {number}")])
+            raise FileRejected(
+                [
+                    Problem(
+                        display_name,
+                        header_row,
+                        "(header)",
+                        f"this row does not hold the column headers; they seem to be on row {number} "
+                        "(a title or a merged heading sits above them): load the file with a mapping "
+                        f"that sets header_row = {number}",
+                    )
+                ]
+            )
 
 
 def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tuple[str, str]:
     if not encodings:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise FileRejected([Problem(display_name, None, None,
-                                        "the file is UTF-16, not UTF-8: save it as UTF-8, or load it with a mapping "
-                                        "that sets the `encoding` key (encoding = \"utf-16\")")])
+            raise FileRejected(
+                [
+                    Problem(
+                        display_name,
+                        None,
+                        None,
+                        "the file is UTF-16, not UTF-8: save it as UTF-8, or load it with a mapping "
+                        'that sets the `encoding` key (encoding = "utf-16")',
+                    )
+                ]
+            )
         if _looks_utf16(data):
-            raise FileRejected([Problem(display_name, None, None,
-                                        "the file looks UTF-16 (without a byte-order mark), not UTF-8: save it as "
-                                        "UTF-8, or load it with a mapping that sets the `encoding` key "
-                                        "(encoding = \"utf-16-le\" or \"utf-16-be\")")])
+            raise FileRejected(
+                [
+                    Problem(
+                        display_name,
+                        None,
+                        None,
+                        "the file looks UTF-16 (without a byte-order mark), not UTF-8: save it as "
+                        "UTF-8, or load it with a mapping that sets the `encoding` key "
+                        '(encoding = "utf-16-le" or "utf-16-be")',
+                    )
+                ]
+            )
         try:
             return data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise FileRejected([Problem(display_name, None, None,
-                                        f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}): save it "
-                                        "as UTF-8, or load it with a mapping that sets the `encoding` key "
-                                        "(for example encoding = \"latin-1\" or \"mac_roman\")")]) from None
+            raise FileRejected(
+                [
+                    Problem(
+                        display_name,
+                        None,
+                        None,
+                        f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}): save it "
+                        "as UTF-8, or load it with a mapping that sets the `encoding` key "
+                        '(for example encoding = "latin-1" or "mac_roman")',
+                    )
+                ]
+            ) from None
     failures = []
     for encoding in encodings:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise FileRejected([Problem(display_name, None, "encoding", f"unknown encoding {encoding!r} in the mapping")]) from None
+            raise FileRejected(
+                [Problem(display_name, None, "encoding", f"unknown encoding {encoding!r} in the mapping")]
+            ) from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             failures.append(f"{encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})")
             continue
         return text.removeprefix("\ufeff"), encoding
-    raise FileRejected([Problem(display_name, None, "encoding",
-                                f"the file could not be read as {', '.join(failures)}: set the mapping's `encoding` key "
-                                "to the file's real encoding")])
+    raise FileRejected(
+        [
+            Problem(
+                display_name,
+                None,
+                "encoding",
+                f"the file could not be read as {', '.join(failures)}: set the mapping's `encoding` key "
+                "to the file's real encoding",
+            )
+        ]
+    )
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -184,8 +246,9 @@ def _frame(records: list[tuple[int, list]], headers: list[str], display_name: st
     rows: list[int] = []
     for row_number, cells in records:
         if len(cells) > width and not _is_blank(cells[width:]):
-            problems.append(Problem(display_name, row_number, "(row)",
-                                    f"has {len(cells)} cells but the header has {width} columns"))
+            problems.append(
+                Problem(display_name, row_number, "(row)", f"has {len(cells)} cells but the header has {width} columns")
+            )
             continue
         rows.append(row_number)
         for i in range(width):
@@ -193,8 +256,10 @@ def _frame(records: list[tuple[int, list]], headers: list[str], display_name: st
             columns[i].append(value if value not in ("",) else None)
     if problems:
         raise FileRejected(problems)
-    frame = pl.DataFrame({ROW: rows, **{f"c{i}": col for i, col in enumerate(columns)}},
-                         schema={ROW: pl.Int64, **{f"c{i}": pl.String for i in range(width)}})
+    frame = pl.DataFrame(
+        {ROW: rows, **{f"c{i}": col for i, col in enumerate(columns)}},
+        schema={ROW: pl.Int64, **{f"c{i}": pl.String for i in range(width)}},
+    )
     return frame
 
 
@@ -210,13 +275,18 @@ def _headers(raw: list, display_name: str, header_row: int) -> list[str]:
 FAST_CSV_MIN_CHARS = 1 << 20  # files from this size are read by polars' CSV reader when they allow it
 
 
-def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: int,
-                   encoding: str, utf8: bytes | None = None) -> RawTable | None:
+def _read_csv_fast(
+    text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str, utf8: bytes | None = None
+) -> RawTable | None:
     """The same table as the csv-module path below, read by polars' multi-threaded reader, for the plain shape of
     a large file: one record per line (no quoted cell holding a line break, no blank line inside), no lone CR, no
     row with more or fewer cells than the header. Returns None for anything else, and the careful path reads it.
     Each record then sits on its own line, so its spreadsheet row number is its line number."""
-    if len(text) < FAST_CSV_MIN_CHARS or len(delimiter) != 1 or ("\r" in text and text.count("\r") != text.count("\r\n")):
+    if (
+        len(text) < FAST_CSV_MIN_CHARS
+        or len(delimiter) != 1
+        or ("\r" in text and text.count("\r") != text.count("\r\n"))
+    ):
         return None
     head = io.StringIO(text[: 1 << 16], newline="")  # the header is in the first 64 KB, or the careful path reads it
     reader = csv.reader(head, delimiter=delimiter)
@@ -237,21 +307,32 @@ def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: 
         return None
     names = [f"c{i}" for i in range(width)]
     try:
-        frame = pl.read_csv(text.encode("utf-8") if utf8 is None else utf8, has_header=False, infer_schema=False,
-                            separator=delimiter, quote_char='"', skip_lines=header_row,
-                            schema={n: pl.String for n in names})
+        frame = pl.read_csv(
+            text.encode("utf-8") if utf8 is None else utf8,
+            has_header=False,
+            infer_schema=False,
+            separator=delimiter,
+            quote_char='"',
+            skip_lines=header_row,
+            schema=dict.fromkeys(names, pl.String),
+        )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if frame.height > lines and frame.slice(lines).null_count().sum_horizontal().item() == (frame.height - lines) * width:
+    if (
+        frame.height > lines
+        and frame.slice(lines).null_count().sum_horizontal().item() == (frame.height - lines) * width
+    ):
         frame = frame.head(lines)  # the file's trailing line breaks
     if frame.height != lines:  # a record spans lines, or a line was skipped: row numbers need the careful path
         return None
     frame = frame.with_columns(pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in names)
     frame = frame.with_row_index(ROW, offset=header_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+
     # blank records (every cell empty or white space) are skipped, as by the careful path; only rows whose first
     # cell is blank can be, so the full test runs on those alone
     def blank(n: str) -> pl.Expr:
         return pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "")
+
     maybe = frame.filter(blank(names[0]))
     if maybe.height:
         gone = maybe.filter(pl.all_horizontal(blank(n) for n in names)).select(ROW)
@@ -261,11 +342,11 @@ def _read_csv_fast(text: str, display_name: str, *, delimiter: str, header_row: 
     return RawTable(frame, headers, header_row, encoding)
 
 
-def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str,
-              utf8: bytes | None = None) -> RawTable:
+def _read_csv(
+    text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str, utf8: bytes | None = None
+) -> RawTable:
     """``utf8``, when given, is ``text`` encoded as UTF-8 (the file's own bytes), for the fast reader."""
-    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding,
-                          utf8=utf8)
+    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding, utf8=utf8)
     if fast is not None:
         return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -283,12 +364,22 @@ def _read_csv(text: str, display_name: str, *, delimiter: str, header_row: int, 
     except csv.Error as exc:
         raise FileRejected([Problem(display_name, reader.line_num, "(row)", f"cannot be read as CSV: {exc}")]) from None
     if headers is None:
-        raise FileRejected([Problem(display_name, None, None, f"the file has no header row (expected at row {header_row})")])
+        raise FileRejected(
+            [Problem(display_name, None, None, f"the file has no header row (expected at row {header_row})")]
+        )
     if len(headers) == 1 and delimiter == "," and any(d in headers[0] for d in ";\t|"):
         sep = next(d for d in ";\t|" if d in headers[0])
-        raise FileRejected([Problem(display_name, header_row, "(header)",
-                                    f"the header is one column that holds {sep!r}: the file looks {sep!r}-separated; "
-                                    f"load it with a mapping that sets delimiter = {sep!r}")])
+        raise FileRejected(
+            [
+                Problem(
+                    display_name,
+                    header_row,
+                    "(header)",
+                    f"the header is one column that holds {sep!r}: the file looks {sep!r}-separated; "
+                    f"load it with a mapping that sets delimiter = {sep!r}",
+                )
+            ]
+        )
     return RawTable(_frame(records, headers, display_name), headers, header_row, encoding)
 
 
@@ -306,24 +397,36 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | None,
-               expected: set[str] | None = None) -> RawTable:
+def _read_xlsx(
+    path: Path, display_name: str, *, header_row: int, sheet: str | None, expected: set[str] | None = None
+) -> RawTable:
+    import zipfile
+
     import openpyxl  # imported here: only XLSX loads pay for it
     from openpyxl.utils.exceptions import InvalidFileException
-    import zipfile
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRejected([Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]) from None
+        raise FileRejected(
+            [Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]
+        ) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
-            raise FileRejected([Problem(display_name, None, "sheet",
-                                        f"no sheet named {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}")])
+            raise FileRejected(
+                [
+                    Problem(
+                        display_name,
+                        None,
+                        "sheet",
+                        f"no sheet named {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}",
+                    )
+                ]
+            )
         headers: list[str] | None = None
         records: list[tuple[int, list]] = []
         problems: list[Problem] = []
@@ -336,17 +439,26 @@ def _read_xlsx(path: Path, display_name: str, *, header_row: int, sheet: str | N
                 continue
             if _is_blank(cells):
                 continue
+            assert headers is not None  # set at header_row, the first row read
             for i, cell in enumerate(cells[: len(headers)]):
                 if cell is not None and cell.startswith("="):
-                    problems.append(Problem(display_name, row_number, headers[i] or f"column {i + 1}",
-                                            f"holds a formula ({cell[:40]}): paste values instead of formulas"))
+                    problems.append(
+                        Problem(
+                            display_name,
+                            row_number,
+                            headers[i] or f"column {i + 1}",
+                            f"holds a formula ({cell[:40]}): paste values instead of formulas",
+                        )
+                    )
             records.append((row_number, cells))
     finally:
         workbook.close()
     if headers is None:
-        raise FileRejected([Problem(display_name, None, None, f"the sheet has no header row (expected at row {header_row})")])
+        raise FileRejected(
+            [Problem(display_name, None, None, f"the sheet has no header row (expected at row {header_row})")]
+        )
     if expected:
-        below = {number: cells for number, cells in records[:20]}
+        below = dict(records[:20])
         rows = [headers if n == header_row else below.get(n, []) for n in range(1, max([header_row, *below]) + 1)]
         _check_header_position(rows, header_row, expected, display_name)
     if problems:

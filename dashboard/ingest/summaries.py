@@ -13,10 +13,10 @@ write, in the same transaction. Either way the summary is written with the
 loader's bulk insert: SQLite's window functions over millions of rows cost more than the load itself.
 
 ``achievement_school_year``: one row per school, subject, student group and school year, grades combined and
-screened under the stored settings (``computed.school_level_cells`` of ``computed.achievement_cells``). Screening
+screened under the stored settings (``achievement.school_level_cells`` of ``tables.achievement_cells``). Screening
 and combining stay within a school year, so a load refreshes the school years it touched.
 
-``school_summary``: one row per school (``computed.school_summary_from``), rebuilt from the tables above after every
+``school_summary``: one row per school (``summary.school_summary_from``), rebuilt from the tables above after every
 load or undo (``refresh_school_summary``). Both screened summaries depend on the settings: a change of a setting
 rebuilds them (``refresh_screened``).
 """
@@ -26,19 +26,42 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard.store import queries
-from dashboard.ingest import bulk
-from dashboard.metrics import computed
-from dashboard.store import settings as settings_mod
 from dashboard.core.privacy import Thresholds
+from dashboard.ingest import bulk
+from dashboard.metrics import tables
+from dashboard.metrics.achievement import school_level_cells
+from dashboard.store import queries
+from dashboard.store import settings as settings_mod
 from dashboard.store.schema import achievement_school_year, cpl_team_year_summary, school_summary
 
 c = pl.col
-SUMMARY_COLUMNS = ["school_id", "team", "team_type", "year_start", "meetings", "minutes", "school_months",
-                   "attendees_with_size", "seats", "weeks_with_meeting", "school_weeks", "longest_gap_weeks"]
-MEETING_SCHEMA = {"school_id": pl.String, "team": pl.String, "team_type": pl.String, "year_start": pl.Int64,
-                  "week_start": pl.Date, "meeting_date": pl.Date, "duration_minutes": pl.Int64,
-                  "attendees": pl.Int64, "team_size": pl.Int64}
+SUMMARY_COLUMNS = [
+    "school_id",
+    "team",
+    "team_type",
+    "year_start",
+    "meetings",
+    "minutes",
+    "school_months",
+    "attendees_with_size",
+    "seats",
+    "weeks_with_meeting",
+    "school_weeks",
+    "longest_gap_weeks",
+]
+MEETING_SCHEMA = pl.Schema(
+    {
+        "school_id": pl.String,
+        "team": pl.String,
+        "team_type": pl.String,
+        "year_start": pl.Int64,
+        "week_start": pl.Date,
+        "meeting_date": pl.Date,
+        "duration_minutes": pl.Int64,
+        "attendees": pl.Int64,
+        "team_size": pl.Int64,
+    }
+)
 TEAM_YEAR = ["school_id", "team", "year_start"]
 SOURCES_SUMMARISED = {"cpl", "achievement"}
 SCHOOL_YEAR_COLUMNS = [column.name for column in achievement_school_year.columns]
@@ -56,29 +79,52 @@ def cpl_team_year_rows(meetings: pl.DataFrame) -> pl.DataFrame:
     school months likewise; the longest gap counts the weeks before a team's first and after its last meeting."""
     m = meetings.select(list(MEETING_SCHEMA)).cast(MEETING_SCHEMA)
     # each school and team as an integer (categorical codes): the groupings below are on integers, not strings
-    m = m.with_columns(c("school_id").cast(pl.Categorical).to_physical().alias("_school"),
-                       c("team").cast(pl.Categorical).to_physical().alias("_team"))
+    m = m.with_columns(
+        c("school_id").cast(pl.Categorical).to_physical().alias("_school"),
+        c("team").cast(pl.Categorical).to_physical().alias("_team"),
+    )
     key = ["_school", "_team", "year_start"]
-    weeks = (m.select("year_start", "week_start").unique()
-             .with_columns(c("week_start").rank("dense").over("year_start").cast(pl.Int64).alias("week_no")))
+    weeks = (
+        m.select("year_start", "week_start")
+        .unique()
+        .with_columns(c("week_start").rank("dense").over("year_start").cast(pl.Int64).alias("week_no"))
+    )
     year_weeks = weeks.group_by("year_start").agg(pl.len().cast(pl.Int64).alias("school_weeks"))
     year_months = m.group_by("year_start").agg(
-        c("meeting_date").dt.month_start().n_unique().cast(pl.Int64).alias("school_months"))
+        c("meeting_date").dt.month_start().n_unique().cast(pl.Int64).alias("school_months")
+    )
     # a team's longest inner gap: the weeks before its first meeting week, or the largest step between two of its
     # meeting weeks, less one
-    gaps = (m.select(*key, "week_start").unique().join(weeks, on=["year_start", "week_start"])
-            .group_by(key)
-            .agg(pl.len().cast(pl.Int64).alias("weeks_with_meeting"),
-                 pl.max_horizontal(c("week_no").min() - 1, c("week_no").sort().diff().max() - 1).alias("inner_gap"),
-                 c("week_no").max().alias("last_week_no")))
-    totals = m.with_columns(pl.when(c("team_size").is_not_null()).then(c("attendees")).alias("attendees_with_size")
-                            ).group_by(key).agg(
-        c("school_id").first(), c("team").first(), c("team_type").max(), pl.len().cast(pl.Int64).alias("meetings"),
-        c("duration_minutes").sum().alias("minutes"), _sql_sum("attendees_with_size"),
-        _sql_sum("team_size").alias("seats"))
-    out = (totals.join(gaps, on=key).join(year_weeks, on="year_start").join(year_months, on="year_start")
-           .with_columns(pl.max_horizontal("inner_gap", c("school_weeks") - c("last_week_no"))
-                         .alias("longest_gap_weeks")))
+    gaps = (
+        m.select(*key, "week_start")
+        .unique()
+        .join(weeks, on=["year_start", "week_start"])
+        .group_by(key)
+        .agg(
+            pl.len().cast(pl.Int64).alias("weeks_with_meeting"),
+            pl.max_horizontal(c("week_no").min() - 1, c("week_no").sort().diff().max() - 1).alias("inner_gap"),
+            c("week_no").max().alias("last_week_no"),
+        )
+    )
+    totals = (
+        m.with_columns(pl.when(c("team_size").is_not_null()).then(c("attendees")).alias("attendees_with_size"))
+        .group_by(key)
+        .agg(
+            c("school_id").first(),
+            c("team").first(),
+            c("team_type").max(),
+            pl.len().cast(pl.Int64).alias("meetings"),
+            c("duration_minutes").sum().alias("minutes"),
+            _sql_sum("attendees_with_size"),
+            _sql_sum("team_size").alias("seats"),
+        )
+    )
+    out = (
+        totals.join(gaps, on=key)
+        .join(year_weeks, on="year_start")
+        .join(year_months, on="year_start")
+        .with_columns(pl.max_horizontal("inner_gap", c("school_weeks") - c("last_week_no")).alias("longest_gap_weeks"))
+    )
     return out.select(SUMMARY_COLUMNS).sort(TEAM_YEAR)
 
 
@@ -97,8 +143,9 @@ def of_rows(source: str, rows: pl.DataFrame) -> pl.DataFrame | None:
     return cpl_team_year_rows(rows) if source == "cpl" else None
 
 
-def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = None,
-            summary: pl.DataFrame | None = None) -> None:
+def refresh(
+    conn: sa.Connection, source: str, year_starts: list[int] | None = None, summary: pl.DataFrame | None = None
+) -> None:
     """Rebuild the summaries of ``source`` for the given school years (None: every year), in ``conn``'s
     transaction. ``summary``, when given, is ``of_rows`` of every stored row of those years; otherwise the rows are
     read back. A source without a summary is a no-op. The school summary is rebuilt separately, once per load
@@ -112,8 +159,13 @@ def refresh(conn: sa.Connection, source: str, year_starts: list[int] | None = No
         return
     _clear(conn, cpl_team_year_summary, year_starts)
     if summary is None:
-        rows = queries.run(conn, "cpl_meetings_of_years", MEETING_SCHEMA, **queries.scope_params(None),
-                           **queries.year_params(year_starts))
+        rows = queries.run(
+            conn,
+            "cpl_meetings_of_years",
+            MEETING_SCHEMA,
+            **queries.scope_params(None),
+            **queries.year_params(year_starts),
+        )
         summary = cpl_team_year_rows(rows)
     bulk.insert_rows(conn, cpl_team_year_summary, summary)
 
@@ -123,14 +175,14 @@ def refresh_achievement(conn: sa.Connection, year_starts: list[int] | None = Non
     settings."""
     t = Thresholds.from_settings(settings_mod.load(conn))
     _clear(conn, achievement_school_year, year_starts)
-    cells = computed.achievement_cells(conn, t, None, year_starts)
+    cells = tables.achievement_cells(conn, t, None, year_starts)
     if cells.height:
-        bulk.insert_rows(conn, achievement_school_year, computed.school_level_cells(cells).select(SCHOOL_YEAR_COLUMNS))
+        bulk.insert_rows(conn, achievement_school_year, school_level_cells(cells).select(SCHOOL_YEAR_COLUMNS))
 
 
 def refresh_school_summary(conn: sa.Connection) -> None:
     """Rebuild ``school_summary`` from the stored tables and summaries, under the stored settings."""
-    summary = computed.school_summary(conn, settings_mod.load(conn), None, cells=computed.school_cells(conn))
+    summary = tables.school_summary(conn, settings_mod.load(conn), None, cells=tables.school_cells(conn))
     conn.execute(sa.delete(school_summary))
     bulk.insert_rows(conn, school_summary, summary.select(STORED_SUMMARY_COLUMNS))
 

@@ -18,5 +18,13 @@ def check_upload_size(name: str, size_bytes: int, settings: dict[str, float] | N
     if size_bytes > limit_mb * MB:
         size = math.ceil(10 * size_bytes / MB) / 10  # rounded up: a file just over the limit never reads as equal
         shown = f"{size:.1f}" if size < 100 else f"{size:.0f}"
-        raise FileRejected([Problem(name, None, None, f"the file is {shown} MB; the Data page accepts up to "
-                                                      f"{limit_mb:g} MB (setting upload_max_mb)")])
+        raise FileRejected(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the file is {shown} MB; the Data page accepts up to {limit_mb:g} MB (setting upload_max_mb)",
+                )
+            ]
+        )

@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from dashboard.core.problems import Problem
-from dashboard.ingest.readers import ROW
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, Column, Source
+from dashboard.ingest.readers import ROW
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 DEFAULT_MARKERS = ("*", "--", "-", "N/A", "n<10", "<5%", "> 95.0%", "s")
 # A band a publisher printed instead of a rate: "< 5.0%", ">95%", "≤5%", "<=5", "n<10" ...
@@ -44,7 +48,9 @@ def _number_text(expr: pl.Expr, commas: bool = True) -> pl.Expr:
     comma in any cell (nothing to take out)."""
     if not commas:
         return expr
-    return pl.when(expr.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")).then(expr.str.replace_all(",", "")).otherwise(expr)
+    return (
+        pl.when(expr.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")).then(expr.str.replace_all(",", "")).otherwise(expr)
+    )
 
 
 def _parse(column: Column, text: pl.Expr, *, cheap: bool = False, commas: bool = True) -> tuple[pl.Expr, pl.Expr]:
@@ -68,8 +74,12 @@ def _parse(column: Column, text: pl.Expr, *, cheap: bool = False, commas: bool =
         as_float = cleaned.cast(pl.Float64, strict=False)
         if kind == "int":
             value = as_float.cast(pl.Int64, strict=False)
-            not_number = text.is_not_null() & (as_float.is_null() | (as_float != as_float.floor()) | as_float.is_infinite())
-            error = pl.when(not_number).then(pl.concat_str(quoted, pl.lit(" is not a whole number")))
+            not_number = text.is_not_null() & (
+                as_float.is_null() | (as_float != as_float.floor()) | as_float.is_infinite()
+            )
+            error: Then | ChainedThen = pl.when(not_number).then(
+                pl.concat_str(quoted, pl.lit(" is not a whole number"))
+            )
             overflow = as_float.abs() > 2_000_000_000
             error = error.when(overflow).then(pl.concat_str(quoted, pl.lit(" is too large")))
         else:
@@ -79,32 +89,50 @@ def _parse(column: Column, text: pl.Expr, *, cheap: bool = False, commas: bool =
         low = 0 if kind == "pct" else column.min
         high = 100 if kind == "pct" else column.max
         if low is not None:
-            error = error.when(value < low).then(pl.concat_str(quoted, pl.lit(f" is below {low:g}" if low else " is negative")))
+            error = error.when(value < low).then(
+                pl.concat_str(quoted, pl.lit(f" is below {low:g}" if low else " is negative"))
+            )
         if high is not None:
             what = " is above 100 percent" if kind == "pct" else f" is above {high:g}"
             error = error.when(value > high).then(pl.concat_str(quoted, pl.lit(what)))
         return value, error
     if kind == "date":
         head = text.str.slice(0, 10)
-        value = pl.coalesce(*[head.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[:1]],
-                            *[text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[1:]])
+        value = pl.coalesce(
+            *[head.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[:1]],
+            *[text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[1:]],
+        )
         error = pl.when(text.is_not_null() & value.is_null()).then(
-            pl.concat_str(quoted, pl.lit(" is not a date (use YYYY-MM-DD)")))
+            pl.concat_str(quoted, pl.lit(" is not a date (use YYYY-MM-DD)"))
+        )
         return value, error
     if kind == "school_year":
         parts = text.str.extract_groups(r"^(\d{4})\s*[-–/]\s*(\d{2}|\d{4})$")
         start = parts.struct.field("1").cast(pl.Int64, strict=False)
         end = parts.struct.field("2").cast(pl.Int64, strict=False)
-        end_full = pl.when(end < 100).then(start - start % 100 + end + pl.when(end < start % 100).then(100).otherwise(0)).otherwise(end)
+        end_full = (
+            pl.when(end < 100)
+            .then(start - start % 100 + end + pl.when(end < start % 100).then(100).otherwise(0))
+            .otherwise(end)
+        )
         ok = start.is_not_null() & (end_full == start + 1)
         error = pl.when(text.is_not_null() & ~ok).then(
-            pl.concat_str(quoted, pl.lit(" is not a school year (use YYYY-YY, for example 2024-25)")))
+            pl.concat_str(quoted, pl.lit(" is not a school year (use YYYY-YY, for example 2024-25)"))
+        )
         return pl.when(ok).then(start), error
     raise ValueError(f"unknown column kind {kind}")
 
 
-def validate(frame: pl.DataFrame, source: Source, display_name: str, *, markers: list[str],
-             known_schools: set[str], settings: dict[str, float], today: dt.date) -> Validated:
+def validate(
+    frame: pl.DataFrame,
+    source: Source,
+    display_name: str,
+    *,
+    markers: list[str],
+    known_schools: set[str],
+    settings: dict[str, float],
+    today: dt.date,
+) -> Validated:
     # every row is typed and checked with constant messages; the rows with a problem (few) are checked again with
     # the messages built from their cells
     typed = _typed(frame, source, markers=markers, settings=settings, today=today, cheap=True)
@@ -112,19 +140,23 @@ def validate(frame: pl.DataFrame, source: Source, display_name: str, *, markers:
     bad = typed.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in err_cols)).select(ROW)
     problems: list[Problem] = []
     if bad.height:
-        detailed = _typed(frame.join(bad, on=ROW, how="semi"), source, markers=markers, settings=settings,
-                          today=today, cheap=False)
+        detailed = _typed(
+            frame.join(bad, on=ROW, how="semi"), source, markers=markers, settings=settings, today=today, cheap=False
+        )
         problems = _collect(detailed, display_name, source)
     typed = typed.drop(err_cols)
     problems += _duplicates(typed, source, display_name)
     new_schools, unknown = _schools(typed, source, display_name, known_schools)
     problems += unknown
-    problems.sort(key=lambda p: (p.row or 0, source.column_names.index(p.column) if p.column in source.column_names else 99))
+    problems.sort(
+        key=lambda p: (p.row or 0, source.column_names.index(p.column) if p.column in source.column_names else 99)
+    )
     return Validated(_to_table(typed, source), new_schools, problems, _year_starts(typed, source))
 
 
-def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings: dict[str, float], today: dt.date,
-           cheap: bool) -> pl.DataFrame:
+def _typed(
+    frame: pl.DataFrame, source: Source, *, markers: list[str], settings: dict[str, float], today: dt.date, cheap: bool
+) -> pl.DataFrame:
     marker_set = sorted({_norm_marker(m) for m in [*DEFAULT_MARKERS, *markers]})
     columns: dict[str, pl.Expr] = {}
     errors: list[tuple[str, pl.Expr]] = []  # (column, message expr)
@@ -136,8 +168,10 @@ def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings:
     present = [col.name for col in source.columns if col.name in frame.columns]
     frame = frame.with_columns(pl.col(n).str.strip_chars() for n in present)  # trimmed once, then tested
     numeric = [col.name for col in source.columns if col.name in present and col.kind in ("int", "float", "pct")]
-    with_comma = frame.select(pl.col(n).str.contains(",", literal=True).any() for n in numeric).row(0) if numeric else ()
-    commas = {n for n, e in zip(numeric, with_comma) if e}
+    with_comma = (
+        frame.select(pl.col(n).str.contains(",", literal=True).any() for n in numeric).row(0) if numeric else ()
+    )
+    commas = {n for n, e in zip(numeric, with_comma, strict=False) if e}
     for column in source.columns:
         default = column.default
         if column.name == "threshold_pct" and default is None:
@@ -157,11 +191,18 @@ def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings:
             band = text.str.contains(_BAND)
             flags[f"_band_{column.name}"] = band
             flags[f"_mark_{column.name}"] = text.is_not_null() & (
-                text.str.replace_all(r"\s+", "").str.to_lowercase().is_in(marker_set) | band)
+                text.str.replace_all(r"\s+", "").str.to_lowercase().is_in(marker_set) | band
+            )
     if flags:
         frame = frame.with_columns(**flags)
-        frame = frame.with_columns(pl.when(pl.col(f"_mark_{col.name}")).then(None).otherwise(pl.col(f"_txt_{col.name}"))
-                                   .alias(f"_in_{col.name}") for col in source.columns if col.markable)
+        frame = frame.with_columns(
+            pl.when(pl.col(f"_mark_{col.name}"))
+            .then(None)
+            .otherwise(pl.col(f"_txt_{col.name}"))
+            .alias(f"_in_{col.name}")
+            for col in source.columns
+            if col.markable
+        )
     for column in source.columns:
         text = pl.col(f"_txt_{column.name}")
         if column.markable:
@@ -176,10 +217,15 @@ def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings:
         if column.required:
             error = pl.when(text.is_null() & ~marked.fill_null(False)).then(pl.lit("missing value")).otherwise(error)
         if column.kind == "date":
-            error = pl.when(value > pl.lit(today)).then(
-                pl.lit("'") if cheap else
-                pl.concat_str(pl.lit("'"), text, pl.lit(f"' is in the future (today is {today.isoformat()})"))
-            ).otherwise(error)
+            error = (
+                pl.when(value > pl.lit(today))
+                .then(
+                    pl.lit("'")
+                    if cheap
+                    else pl.concat_str(pl.lit("'"), text, pl.lit(f"' is in the future (today is {today.isoformat()})"))
+                )
+                .otherwise(error)
+            )
         columns[column.name] = value
         errors.append((column.name, error))
     attrs = {a: _blank_to_null(pl.col(a)) for a in SCHOOL_ATTRIBUTES if a in frame.columns and a not in columns}
@@ -188,7 +234,9 @@ def _typed(frame: pl.DataFrame, source: Source, *, markers: list[str], settings:
         *[expr.alias(name) for name, expr in columns.items()],
         *[expr.alias(f"_new_{name}") for name, expr in attrs.items()],
         *[err.alias(f"_err_{name}") for name, err in errors],
-        (pl.coalesce(*band_texts, *marker_texts) if marker_texts else pl.lit(None, dtype=pl.String)).alias("publisher_marker"),
+        (pl.coalesce(*band_texts, *marker_texts) if marker_texts else pl.lit(None, dtype=pl.String)).alias(
+            "publisher_marker"
+        ),
     )
     return _cross_checks(typed, source, cheap=cheap)
 
@@ -210,25 +258,64 @@ def _cross_checks(typed: pl.DataFrame, source: Source, *, cheap: bool = False) -
 
     checks: list[pl.Expr] = []
     if source.name == "cpl":
-        checks.append(add("attendees", c("attendees") > c("team_size"),
-                          pl.concat_str(pl.lit("attendees ("), s("attendees"), pl.lit(") is more than team_size ("),
-                                        s("team_size"), pl.lit(")")), "team_size"))
+        checks.append(
+            add(
+                "attendees",
+                c("attendees") > c("team_size"),
+                pl.concat_str(
+                    pl.lit("attendees ("),
+                    s("attendees"),
+                    pl.lit(") is more than team_size ("),
+                    s("team_size"),
+                    pl.lit(")"),
+                ),
+                "team_size",
+            )
+        )
     elif source.name == "trust":
-        checks.append(add("mean_score", c("mean_score") > c("scale_max"),
-                          pl.concat_str(pl.lit("mean_score "), s("mean_score"), pl.lit(" is above scale_max "),
-                                        s("scale_max")), "scale_max"))
+        checks.append(
+            add(
+                "mean_score",
+                c("mean_score") > c("scale_max"),
+                pl.concat_str(pl.lit("mean_score "), s("mean_score"), pl.lit(" is above scale_max "), s("scale_max")),
+                "scale_max",
+            )
+        )
         nothing = c("mean_score").is_null() & c("pct_favorable").is_null() & c("publisher_marker").is_null()
         checks.append(add("mean_score", nothing, pl.lit("missing value (give mean_score or pct_favorable)")))
     elif source.name == "readiness":
         cast = c("votes_ready") + c("votes_not_yet") + c("votes_abstain")
-        checks.append(add("eligible_voters", cast > c("eligible_voters"),
-                          pl.concat_str(pl.lit("votes ("), cast.cast(pl.String), pl.lit(") are more than eligible_voters ("),
-                                        s("eligible_voters"), pl.lit(")")),
-                          "votes_ready", "votes_not_yet", "votes_abstain"))
+        checks.append(
+            add(
+                "eligible_voters",
+                cast > c("eligible_voters"),
+                pl.concat_str(
+                    pl.lit("votes ("),
+                    cast.cast(pl.String),
+                    pl.lit(") are more than eligible_voters ("),
+                    s("eligible_voters"),
+                    pl.lit(")"),
+                ),
+                "votes_ready",
+                "votes_not_yet",
+                "votes_abstain",
+            )
+        )
     elif source.name == "achievement":
-        checks.append(add("n_proficient", c("n_proficient") > c("n_tested"),
-                          pl.concat_str(pl.lit("n_proficient ("), s("n_proficient"), pl.lit(") is more than n_tested ("),
-                                        s("n_tested"), pl.lit(")")), "n_tested"))
+        checks.append(
+            add(
+                "n_proficient",
+                c("n_proficient") > c("n_tested"),
+                pl.concat_str(
+                    pl.lit("n_proficient ("),
+                    s("n_proficient"),
+                    pl.lit(") is more than n_tested ("),
+                    s("n_tested"),
+                    pl.lit(")"),
+                ),
+                "n_tested",
+            )
+        )
         nothing = c("n_proficient").is_null() & c("pct_proficient").is_null() & c("publisher_marker").is_null()
         checks.append(add("n_proficient", nothing, pl.lit("missing value (give n_proficient or pct_proficient)")))
     for check in checks:  # one at a time: two checks may add to the same column's error
@@ -249,17 +336,23 @@ def _duplicates(typed: pl.DataFrame, source: Source, display_name: str) -> list[
     repeated = typed.select(key).is_duplicated()
     if not repeated.any():
         return []
-    dupes = (typed.filter(repeated).select(ROW, *key)
-             .with_columns(pl.col(ROW).min().over(key).alias("_first"))
-             .filter(pl.col(ROW) != pl.col("_first")))
+    dupes = (
+        typed.filter(repeated)
+        .select(ROW, *key)
+        .with_columns(pl.col(ROW).min().over(key).alias("_first"))
+        .filter(pl.col(ROW) != pl.col("_first"))
+    )
     label = ", ".join(source.key)
-    return [Problem(display_name, row, label, f"duplicate of row {first} (the same {label})")
-            for row, first in dupes.select(ROW, "_first").head(MAX_PROBLEMS).iter_rows()]
+    return [
+        Problem(display_name, row, label, f"duplicate of row {first} (the same {label})")
+        for row, first in dupes.select(ROW, "_first").head(MAX_PROBLEMS).iter_rows()
+    ]
 
 
-def _schools(typed: pl.DataFrame, source: Source, display_name: str,
-             known: set[str]) -> tuple[pl.DataFrame, list[Problem]]:
-    empty = pl.DataFrame(schema={"school_id": pl.String, **{a: pl.String for a in SCHOOL_ATTRIBUTES}})
+def _schools(
+    typed: pl.DataFrame, source: Source, display_name: str, known: set[str]
+) -> tuple[pl.DataFrame, list[Problem]]:
+    empty = pl.DataFrame(schema={"school_id": pl.String, **dict.fromkeys(SCHOOL_ATTRIBUTES, pl.String)})
     if source.name == "schools":
         return empty, []
     rows = typed.filter(pl.col("school_id").is_not_null() & ~pl.col("school_id").is_in(sorted(known)))
@@ -267,26 +360,45 @@ def _schools(typed: pl.DataFrame, source: Source, display_name: str,
         return empty, []
     if "_new_school_name" in rows.columns:
         nameless = rows.filter(pl.col("_new_school_name").is_null())
-        new = (rows.filter(pl.col("_new_school_name").is_not_null())
-               .group_by("school_id", maintain_order=True)
-               .agg(*[pl.col(f"_new_{a}").drop_nulls().first().alias(a) if f"_new_{a}" in rows.columns
-                      else pl.lit(None, dtype=pl.String).alias(a) for a in SCHOOL_ATTRIBUTES]))
+        new = (
+            rows.filter(pl.col("_new_school_name").is_not_null())
+            .group_by("school_id", maintain_order=True)
+            .agg(
+                *[
+                    pl.col(f"_new_{a}").drop_nulls().first().alias(a)
+                    if f"_new_{a}" in rows.columns
+                    else pl.lit(None, dtype=pl.String).alias(a)
+                    for a in SCHOOL_ATTRIBUTES
+                ]
+            )
+        )
         nameless = nameless.filter(~pl.col("school_id").is_in(new["school_id"].to_list()))
     else:
         nameless, new = rows, empty
-    problems = [Problem(display_name, row, "school_id",
-                        f"unknown school '{sid}': load it in schools.csv first, or give a school_name column")
-                for row, sid in nameless.select(ROW, "school_id").head(MAX_PROBLEMS).iter_rows()]
+    problems = [
+        Problem(
+            display_name,
+            row,
+            "school_id",
+            f"unknown school '{sid}': load it in schools.csv first, or give a school_name column",
+        )
+        for row, sid in nameless.select(ROW, "school_id").head(MAX_PROBLEMS).iter_rows()
+    ]
     if not new.is_empty() and "level" in new.columns:
         from dashboard.core.sources import SCHOOLS  # levels are checked like the schools file's own
+
         level, _ = _parse(SCHOOLS.column("level"), pl.col("level"))
         new = new.with_columns(level.alias("level"))
         if "_new_level" in rows.columns:  # a level the schools file would reject is reported, not stored
             _, error = _parse(SCHOOLS.column("level"), pl.col("_new_level"))
-            bad = (rows.filter(pl.col("school_id").is_in(new["school_id"].to_list()))
-                   .select(ROW, error.alias("_error")).filter(pl.col("_error").is_not_null()))
-            problems += [Problem(display_name, row, "level", message)
-                         for row, message in bad.head(MAX_PROBLEMS).iter_rows()]
+            bad = (
+                rows.filter(pl.col("school_id").is_in(new["school_id"].to_list()))
+                .select(ROW, error.alias("_error"))
+                .filter(pl.col("_error").is_not_null())
+            )
+            problems += [
+                Problem(display_name, row, "level", message) for row, message in bad.head(MAX_PROBLEMS).iter_rows()
+            ]
     return new.select("school_id", *SCHOOL_ATTRIBUTES), problems
 
 
@@ -303,12 +415,19 @@ def _to_table(typed: pl.DataFrame, source: Source) -> pl.DataFrame:
         )
     if source.name == "readiness":
         date = c("vote_date")
-        frame = frame.with_columns((date.dt.year() - (date.dt.month() < 7).cast(pl.Int64)).cast(pl.Int64).alias("year_start"))
+        frame = frame.with_columns(
+            (date.dt.year() - (date.dt.month() < 7).cast(pl.Int64)).cast(pl.Int64).alias("year_start")
+        )
     if source.name == "achievement":
         # the file's percent is kept only where it gave no proficient count
-        frame = frame.with_columns(pl.when(c("n_proficient").is_null()).then(c("pct_proficient")).alias("pct_proficient"))
-    keep = [col for col in frame.columns if not col.startswith("_") and (col != "publisher_marker"
-                                                                        or source.name in ("trust", "achievement"))]
+        frame = frame.with_columns(
+            pl.when(c("n_proficient").is_null()).then(c("pct_proficient")).alias("pct_proficient")
+        )
+    keep = [
+        col
+        for col in frame.columns
+        if not col.startswith("_") and (col != "publisher_marker" or source.name in ("trust", "achievement"))
+    ]
     return frame.select(keep)
 
 
@@ -320,8 +439,3 @@ def _year_starts(typed: pl.DataFrame, source: Source) -> list[int]:
         return []
     date = typed[date_column].drop_nulls()
     return sorted((date.dt.year() - (date.dt.month() < 7).cast(pl.Int32)).unique().to_list())
-
-
-def school_year_label(year_start: int) -> str:
-    """2024 -> '2024-25'."""
-    return f"{year_start}-{(year_start + 1) % 100:02d}"

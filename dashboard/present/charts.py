@@ -1,9 +1,10 @@
 """Pure chart builders: polars frames in, ``plotly.graph_objects`` figures out (no Streamlit here).
 
 Every figure uses the one registered template ``district`` (Okabe-Ito colour-blind-safe palette, large fonts, white
-background) and carries a title that stands alone (what, where, when, n), passed in by ``dashboard.present.views``.
-Where colour carries meaning, text labels carry it too. Withheld (suppressed) values arrive as nulls: they are never
-drawn (never as zero) and are listed in a note under the chart.
+background) and carries a title that stands alone (what, where, when, n), passed in by the page's view model
+(``dashboard.present.overview`` and the rest). Where colour carries meaning, text labels carry it too. Withheld
+(suppressed) values arrive as nulls: they are never drawn (never as zero) and are listed in a note under the chart.
+A copy for a projector or a 1920x1080 image is ``dashboard.present.projector``'s.
 """
 
 from __future__ import annotations
@@ -26,10 +27,16 @@ pio.templates[TEMPLATE] = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin=dict(l=70, r=30, t=80, b=70),
-        xaxis=dict(showgrid=False, linecolor="#444444", ticks="outside", automargin=True,
-                   title=dict(font=dict(size=16))),
-        yaxis=dict(gridcolor="#e6e6e6", linecolor="#444444", zerolinecolor="#888888", automargin=True,
-                   title=dict(font=dict(size=16))),
+        xaxis=dict(
+            showgrid=False, linecolor="#444444", ticks="outside", automargin=True, title=dict(font=dict(size=16))
+        ),
+        yaxis=dict(
+            gridcolor="#e6e6e6",
+            linecolor="#444444",
+            zerolinecolor="#888888",
+            automargin=True,
+            title=dict(font=dict(size=16)),
+        ),
         legend=dict(orientation="h", yanchor="top", y=-0.26, x=0, font=dict(size=14)),  # under the x-axis title
         hoverlabel=dict(font=dict(size=14)),
     )
@@ -39,6 +46,17 @@ pio.templates[TEMPLATE] = go.layout.Template(
 TITLE_CHARS = 48  # characters per title line: a bold 20 px title fits a chart half a laptop screen wide (1,440 px)
 TITLE_TOP = 80  # the top margin for a one-line title (px), and each further line's height at 20 px
 TITLE_LINE = 26
+
+
+def _wrap(text: str, width: int) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TOP) -> dict:
@@ -54,8 +72,18 @@ def _finish(fig: go.Figure, title: str, note: str | None = None, height: int | N
     if height:
         fig.update_layout(height=height)
     if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.32, showarrow=False, xanchor="left",
-                           yanchor="top", font=dict(size=13, color="#444444"), align="left")
+        fig.add_annotation(
+            text=note,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.32,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(size=13, color="#444444"),
+            align="left",
+        )
         fig.update_layout(margin=dict(b=120))
     return fig
 
@@ -72,16 +100,31 @@ def empty_figure(title: str, message: str = "No data to show") -> go.Figure:
     return _finish(fig, title)
 
 
-def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
-                y_title: str = "", x_title: str = "School year", ci_low: str | None = None,
-                ci_high: str | None = None, y_range: tuple[float, float] | None = None,
-                threshold: float | None = None, threshold_label: str = "", value_format: str = ".1f",
-                note: str | None = None) -> go.Figure:
+def line_figure(
+    df: pl.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    *,
+    series: str | None = None,
+    y_title: str = "",
+    x_title: str = "School year",
+    ci_low: str | None = None,
+    ci_high: str | None = None,
+    y_range: tuple[float, float] | None = None,
+    threshold: float | None = None,
+    threshold_label: str = "",
+    value_format: str = ".1f",
+    note: str | None = None,
+) -> go.Figure:
     """One line per ``series`` value, labelled at its last point (not only by colour); optional Wilson error bars
     (``ci_low``/``ci_high``); null values leave a gap rather than a zero."""
     fig = go.Figure()
-    groups = [(None, df)] if series is None else [
-        (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    groups = (
+        [(None, df)]
+        if series is None
+        else [(name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    )
     ends: list[tuple[str, object, float, str]] = []  # each line's label: (text, x, y, colour) at its last point
     for i, (name, part) in enumerate(groups):
         part = part.sort(x)
@@ -89,14 +132,29 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
         error = None
         if ci_low and ci_high:
             ys, lo, hi = part[y], part[ci_low], part[ci_high]
-            error = dict(type="data", symmetric=False, array=(hi - ys).to_list(), arrayminus=(ys - lo).to_list(),
-                         color=colour, thickness=1.5, width=4)
-        fig.add_trace(go.Scatter(
-            x=part[x].to_list(), y=part[y].to_list(), name=str(name) if name is not None else y_title,
-            # past the eight colours, the same colours again dashed, then dotted: no two lines look alike
-            mode="lines+markers", line=dict(color=colour, width=3, dash=LINE_DASHES[i // len(SERIES_COLOURS) % 3]),
-            marker=dict(size=9), error_y=error,
-            connectgaps=False, hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{name or ''}</extra>"))
+            error = dict(
+                type="data",
+                symmetric=False,
+                array=(hi - ys).to_list(),
+                arrayminus=(ys - lo).to_list(),
+                color=colour,
+                thickness=1.5,
+                width=4,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=part[x].to_list(),
+                y=part[y].to_list(),
+                name=str(name) if name is not None else y_title,
+                # past the eight colours, the same colours again dashed, then dotted: no two lines look alike
+                mode="lines+markers",
+                line=dict(color=colour, width=3, dash=LINE_DASHES[i // len(SERIES_COLOURS) % 3]),
+                marker=dict(size=9),
+                error_y=error,
+                connectgaps=False,
+                hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{name or ''}</extra>",
+            )
+        )
         last = part.filter(pl.col(y).is_not_null()).tail(1)
         if name is not None and last.height:
             ends.append((str(name), last[x][0], float(last[y][0]), colour))
@@ -105,11 +163,16 @@ def line_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | N
     span = (y_range[1] - y_range[0]) if y_range else (max(shown) - min(shown) if shown else 0) * 1.1
     gap = span * END_LABEL_PX / (height - LINE_PLOT_MARGINS_PX) if span else 0
     for text, at_x, at_y, colour in _spread_end_labels(ends, gap, y_range):
-        fig.add_annotation(x=at_x, y=at_y, text=text, showarrow=False, xanchor="left", xshift=8,
-                           font=dict(size=13, color=colour))
+        fig.add_annotation(
+            x=at_x, y=at_y, text=text, showarrow=False, xanchor="left", xshift=8, font=dict(size=13, color=colour)
+        )
     if threshold is not None:
-        fig.add_hline(y=threshold, line=dict(color="#444444", dash="dash", width=2),
-                      annotation_text=threshold_label, annotation_position="top left")
+        fig.add_hline(
+            y=threshold,
+            line=dict(color="#444444", dash="dash", width=2),
+            annotation_text=threshold_label,
+            annotation_position="top left",
+        )
     fig.update_xaxes(title_text=x_title, type="category")
     fig.update_yaxes(title_text=y_title, range=list(y_range) if y_range else None)
     # no legend: every line is named at its end (a line with every value withheld draws nothing, and the note under
@@ -126,8 +189,9 @@ LINE_PLOT_MARGINS_PX = 200  # of a line chart's height, what the title, axis tit
 END_LABEL_PX = 16  # the height one end-of-line label needs (13 px text and a little air)
 
 
-def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float,
-                       bounds: tuple[float, float] | None = None) -> list[tuple[str, object, float, str]]:
+def _spread_end_labels(
+    ends: list[tuple[str, object, float, str]], gap: float, bounds: tuple[float, float] | None = None
+) -> list[tuple[str, object, float, str]]:
     """The end-of-line labels, moved apart where lines end close together (eleven student groups within a few
     points printed their names over each other): among the labels at one x, each run of labels closer than ``gap``
     is spread ``gap`` apart around the middle of their points, keeping their order; the others stay at their
@@ -155,7 +219,7 @@ def _spread_end_labels(ends: list[tuple[str, object, float, str]], gap: float,
                 ys[k] = min(ys[k], bounds[1] if k == len(ys) - 1 else ys[k + 1] - gap)
             for k in range(len(ys)):  # then up from the bottom end
                 ys[k] = max(ys[k], bounds[0] if k == 0 else ys[k - 1] + gap)
-            here_placed = [(text, at_x, y, colour) for (text, at_x, _, colour), y in zip(here_placed, ys)]
+            here_placed = [(text, at_x, y, colour) for (text, at_x, _, colour), y in zip(here_placed, ys, strict=False)]
         placed += here_placed
     return placed
 
@@ -174,47 +238,80 @@ def _lowest(df: pl.DataFrame, key: str, value: str, title: str, limit: int = MAX
     count = df[key].n_unique()
     if count <= limit:
         return df, title
-    kept = (df.group_by(key).agg(pl.col(value).mean().alias("_mean")).sort("_mean", key, nulls_last=True)
-            .head(limit)[key])
-    return (df.filter(pl.col(key).is_in(kept.implode())),
-            f"{title}: the {limit} lowest of {count:,} shown (all in the data table)")
+    kept = (
+        df.group_by(key).agg(pl.col(value).mean().alias("_mean")).sort("_mean", key, nulls_last=True).head(limit)[key]
+    )
+    return (
+        df.filter(pl.col(key).is_in(kept.implode())),
+        f"{title}: the {limit} lowest of {count:,} shown (all in the data table)",
+    )
 
 
-def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | None = None,
-               text: str | None = None, y_title: str = "", x_title: str = "", horizontal: bool = False,
-               threshold: float | None = None, threshold_label: str = "", value_range: tuple[float, float] | None = None,
-               note: str | None = None) -> go.Figure:
+def bar_figure(
+    df: pl.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    *,
+    series: str | None = None,
+    text: str | None = None,
+    y_title: str = "",
+    x_title: str = "",
+    horizontal: bool = False,
+    threshold: float | None = None,
+    threshold_label: str = "",
+    value_range: tuple[float, float] | None = None,
+    note: str | None = None,
+) -> go.Figure:
     """Bars (grouped by ``series``), each with its value printed (``text`` column, or the value itself). Null values
     draw no bar."""
     if horizontal:
         df, title = _lowest(df, x, y, title)
     fig = go.Figure()
-    groups = [(None, df)] if series is None else [
-        (name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    groups = (
+        [(None, df)]
+        if series is None
+        else [(name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
+    )
     for i, (name, part) in enumerate(groups):
         labels = _values(part, text) or [None if v is None else f"{v:.0f}" for v in part[y].to_list()]
         cat, val = part[x].to_list(), part[y].to_list()
-        fig.add_trace(go.Bar(
-            x=val if horizontal else cat, y=cat if horizontal else val, orientation="h" if horizontal else "v",
-            name=str(name) if name is not None else y_title, text=labels, textposition="outside", cliponaxis=False,
-            # beside a horizontal bar a label keeps its size (the axis leaves it room); above a narrow vertical one
-            # Plotly shrinks it rather than print it over its neighbours
-            constraintext="none" if horizontal else "both",
-            marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+        fig.add_trace(
+            go.Bar(
+                x=val if horizontal else cat,
+                y=cat if horizontal else val,
+                orientation="h" if horizontal else "v",
+                name=str(name) if name is not None else y_title,
+                text=labels,
+                textposition="outside",
+                cliponaxis=False,
+                # beside a horizontal bar a label keeps its size (the axis leaves it room); above a narrow vertical one
+                # Plotly shrinks it rather than print it over its neighbours
+                constraintext="none" if horizontal else "both",
+                marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+            )
+        )
     values = [v for v in df[y].to_list() if v is not None]
     if value_range is None and values and min(values) < 0:  # room for the printed labels of negative bars too
         lo, hi = min(values), max(0.0, max(values))
         pad = 0.45 * (hi - lo or 1)
         value_range = (lo - pad, hi + pad)
     if horizontal and values and min(values) >= 0:
-        value_range = _room_for_labels(max(values), [str(v) for v in df[text].to_list() if v] if text else [],
-                                       value_range)
+        value_range = _room_for_labels(
+            max(values), [str(v) for v in df[text].to_list() if v] if text else [], value_range
+        )
     if text and series is None:  # a withheld value draws no bar: print its label (e.g. "withheld") at zero
-        for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list()):
+        for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list(), strict=False):
             if val is None and label:
-                fig.add_annotation(x=0 if horizontal else cat, y=cat if horizontal else 0, text=f"<i>{label}</i>",
-                                   showarrow=False, xanchor="left" if horizontal else "center",
-                                   yanchor="middle" if horizontal else "bottom", font=dict(size=13, color="#444444"))
+                fig.add_annotation(
+                    x=0 if horizontal else cat,
+                    y=cat if horizontal else 0,
+                    text=f"<i>{label}</i>",
+                    showarrow=False,
+                    xanchor="left" if horizontal else "center",
+                    yanchor="middle" if horizontal else "bottom",
+                    font=dict(size=13, color="#444444"),
+                )
     value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
     category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
     value_axis(title_text=y_title, range=list(value_range) if value_range else None)
@@ -223,9 +320,13 @@ def bar_figure(df: pl.DataFrame, x: str, y: str, title: str, *, series: str | No
         fig.update_yaxes(autorange="reversed")
     if threshold is not None:
         (fig.add_vline if horizontal else fig.add_hline)(
-            threshold, line=dict(color="#444444", dash="dash", width=2), annotation_text=threshold_label)
-    fig.update_layout(barmode="group", showlegend=series is not None and len(groups) > 1,
-                      height=max(420, 28 * df[x].n_unique() + 160) if horizontal else None)
+            threshold, line=dict(color="#444444", dash="dash", width=2), annotation_text=threshold_label
+        )
+    fig.update_layout(
+        barmode="group",
+        showlegend=series is not None and len(groups) > 1,
+        height=max(420, 28 * df[x].n_unique() + 160) if horizontal else None,
+    )
     return _finish(fig, title, note)
 
 
@@ -242,9 +343,20 @@ def _room_for_labels(high: float, labels: list[str], value_range: tuple[float, f
     return low, max(upper, (high or 1) * HALF_WIDTH_PLOT_PX / room)
 
 
-def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: str, *, z_range: tuple[float, float],
-                   colorbar_title: str = "", note: str | None = None, row_height: int = 30,
-                   sort_rows: bool = True) -> go.Figure:
+def heatmap_figure(
+    df: pl.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    text: str,
+    title: str,
+    *,
+    z_range: tuple[float, float],
+    colorbar_title: str = "",
+    note: str | None = None,
+    row_height: int = 30,
+    sort_rows: bool = True,
+) -> go.Figure:
     """A grid of ``y`` by ``x`` coloured by ``z`` with the ``text`` column printed in each cell (withheld cells have
     no colour and carry their label, e.g. "n<5")."""
     df, title = _lowest(df, y, z, title)
@@ -253,46 +365,94 @@ def heatmap_figure(df: pl.DataFrame, x: str, y: str, z: str, text: str, title: s
     cell = {(r[y], r[x]): (r[z], r[text]) for r in df.iter_rows(named=True)}
     zs = [[cell.get((row, col), (None, ""))[0] for col in xs] for row in ys]
     texts = [[cell.get((row, col), (None, ""))[1] or "" for col in xs] for row in ys]
-    fig = go.Figure(go.Heatmap(
-        x=xs, y=ys, z=zs, text=texts, texttemplate="%{text}", textfont=dict(size=14), colorscale="Cividis",
-        zmin=z_range[0], zmax=z_range[1], colorbar=dict(title=dict(text=colorbar_title)), hoverongaps=False,
-        xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=zs,
+            text=texts,
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            colorscale="Cividis",
+            zmin=z_range[0],
+            zmax=z_range[1],
+            colorbar=dict(title=dict(text=colorbar_title)),
+            hoverongaps=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(side="top", type="category")
     fig.update_layout(height=max(420, row_height * len(ys) + 180))
     return _finish(fig, title, note)
 
 
-def bullet_figure(df: pl.DataFrame, label: str, value: str, threshold: str, passed: str, text: str, title: str, *,
-                  x_title: str = "% ready of votes cast", note: str | None = None) -> go.Figure:
+def bullet_figure(
+    df: pl.DataFrame,
+    label: str,
+    value: str,
+    threshold: str,
+    passed: str,
+    text: str,
+    title: str,
+    *,
+    x_title: str = "% ready of votes cast",
+    note: str | None = None,
+) -> go.Figure:
     """One horizontal bar per row against its own threshold (a black tick); the ``text`` column (e.g. "84% ready:
     passed") is printed beside each bar, so colour is never the only signal. A withheld value draws no bar."""
     df, title = _lowest(df, label, value, title)
     flags = df[passed].to_list()
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=df[value].to_list(), y=df[label].to_list(), orientation="h", name="% ready",
-        marker_color=[GOOD if p else NOT_YET for p in flags], text=df[text].to_list(), textposition="outside",
-        cliponaxis=False, hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=df[threshold].to_list(), y=df[label].to_list(), mode="markers", name="Threshold",
-        marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#000000")),
-        hovertemplate="threshold %{x:.0f}%<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            x=df[value].to_list(),
+            y=df[label].to_list(),
+            orientation="h",
+            name="% ready",
+            marker_color=[GOOD if p else NOT_YET for p in flags],
+            text=df[text].to_list(),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=df[threshold].to_list(),
+            y=df[label].to_list(),
+            mode="markers",
+            name="Threshold",
+            marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#000000")),
+            hovertemplate="threshold %{x:.0f}%<extra></extra>",
+        )
+    )
     fig.update_xaxes(title_text=x_title, range=[0, 135])
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(showlegend=True, height=max(420, 30 * df.height + 180))
     return _finish(fig, title, note)
 
 
-def scatter_figure(df: pl.DataFrame, x: str, y: str, label: str, title: str, *, x_title: str, y_title: str,
-                   note: str | None = None) -> go.Figure:
+def scatter_figure(
+    df: pl.DataFrame, x: str, y: str, label: str, title: str, *, x_title: str, y_title: str, note: str | None = None
+) -> go.Figure:
     """One point per row, labelled (up to ``MAX_ROWS`` points; beyond it the names are in the hover text only, a
     cloud of thousands of names being unreadable), with zero lines for reading gains and losses."""
     labelled = df.height <= MAX_ROWS
-    fig = go.Figure(go.Scatter(
-        x=df[x].to_list(), y=df[y].to_list(), text=df[label].to_list(), mode="markers+text" if labelled else "markers",
-        textposition="top center", textfont=dict(size=12), marker=dict(size=12 if labelled else 7, color=GOOD),
-        hovertemplate="%{text}<br>%{x:.1f}, %{y:.1f}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=df[x].to_list(),
+            y=df[y].to_list(),
+            text=df[label].to_list(),
+            mode="markers+text" if labelled else "markers",
+            textposition="top center",
+            textfont=dict(size=12),
+            marker=dict(size=12 if labelled else 7, color=GOOD),
+            hovertemplate="%{text}<br>%{x:.1f}, %{y:.1f}<extra></extra>",
+        )
+    )
     fig.add_hline(y=0, line=dict(color="#888888", width=1))
     fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e6e6e6")
     fig.update_yaxes(title_text=y_title)
@@ -305,8 +465,15 @@ LEVEL_COLOURS = ["#B35806", "#F1A340", "#F7F7F7", "#998EC3", "#542788"]
 LEVEL_TEXT = ["#FFFFFF", "#000000", "#000000", "#000000", "#FFFFFF"]  # at least 4.5:1 on each fill
 
 
-def grid_figure(df: pl.DataFrame, title: str, *, level_names: list[str] | tuple[str, ...], note: str | None = None,
-                x_title: str = "Change from last year", y_title: str = "Status this year") -> go.Figure:
+def grid_figure(
+    df: pl.DataFrame,
+    title: str,
+    *,
+    level_names: list[str] | tuple[str, ...],
+    note: str | None = None,
+    x_title: str = "Change from last year",
+    y_title: str = "Status this year",
+) -> go.Figure:
     """The status x change grid: one cell per (``status``, ``change``) pair, coloured by its ``performance`` level
     (1-5) and printing its ``label`` (count and words). Rows and columns keep the frame's order; highest status
     on top."""
@@ -318,16 +485,32 @@ def grid_figure(df: pl.DataFrame, title: str, *, level_names: list[str] | tuple[
     scale = []
     for i, colour in enumerate(LEVEL_COLOURS):  # discrete bands over z in [0.5, 5.5]
         scale += [[i / 5, colour], [(i + 1) / 5, colour]]
-    fig = go.Figure(go.Heatmap(
-        x=xs, y=ys, z=z, text=text, zmin=0.5, zmax=5.5, colorscale=scale, xgap=3, ygap=3, showscale=True,
-        colorbar=dict(title=dict(text="Performance level"), tickvals=[1, 2, 3, 4, 5],
-                      ticktext=[f"{i} {n}" for i, n in enumerate(level_names, 1)]),
-        hovertemplate="%{y} status, %{x}: performance level %{z}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=z,
+            text=text,
+            zmin=0.5,
+            zmax=5.5,
+            colorscale=scale,
+            xgap=3,
+            ygap=3,
+            showscale=True,
+            colorbar=dict(
+                title=dict(text="Performance level"),
+                tickvals=[1, 2, 3, 4, 5],
+                ticktext=[f"{i} {n}" for i, n in enumerate(level_names, 1)],
+            ),
+            hovertemplate="%{y} status, %{x}: performance level %{z}<extra></extra>",
+        )
+    )
     for r, s in enumerate(ys):  # per-cell annotations: text colour chosen for contrast with the cell's fill
         for col, ch in enumerate(xs):
             level = z[r][col]
-            fig.add_annotation(x=ch, y=s, text=text[r][col], showarrow=False,
-                               font=dict(size=14, color=LEVEL_TEXT[level - 1]))
+            fig.add_annotation(
+                x=ch, y=s, text=text[r][col], showarrow=False, font=dict(size=14, color=LEVEL_TEXT[level - 1])
+            )
     fig.update_xaxes(title_text=x_title, type="category", side="bottom")
     fig.update_yaxes(title_text=y_title, type="category")
     fig.update_layout(height=640)
@@ -347,56 +530,25 @@ def calendar_figure(df: pl.DataFrame, title: str, *, value: str = "meetings", no
     days = list(range(5)) + [d for d in (5, 6) if d in set(df["weekday"].to_list())]
     cell = {(r["week_start"], r["weekday"]): r[value] for r in df.iter_rows(named=True)}
     z = [[cell.get((w, d)) for w in weeks] for d in days]
-    fig = go.Figure(go.Heatmap(
-        x=weeks, y=[WEEKDAYS[d] for d in days], z=z, text=[["" if v is None else str(v) for v in row] for row in z],
-        texttemplate="%{text}", textfont=dict(size=11), colorscale="Cividis", reversescale=True, zmin=0,
-        xgap=2, ygap=2, hoverongaps=False, colorbar=dict(title=dict(text=value)),
-        hovertemplate="week of %{x|%d %b %Y}, %{y}: %{z} " + value + "<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            x=weeks,
+            y=[WEEKDAYS[d] for d in days],
+            z=z,
+            text=[["" if v is None else str(v) for v in row] for row in z],
+            texttemplate="%{text}",
+            textfont=dict(size=11),
+            colorscale="Cividis",
+            reversescale=True,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            hoverongaps=False,
+            colorbar=dict(title=dict(text=value)),
+            hovertemplate="week of %{x|%d %b %Y}, %{y}: %{z} " + value + "<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(tickformat="%b %Y", dtick="M1", ticklabelmode="period", title_text="Week (each column is a week)")
     fig.update_layout(height=360)
     return _finish(fig, title, note)
-
-
-# --- projector ---------------------------------------------------------------------------------------------------
-
-PROJECTOR_HEIGHT = 860  # with the page title above it, a chart block fits a 1920x1080 screen without scrolling
-PROJECTOR_MIN_FONT = 18  # no text under 18 px at 1920x1080: readable from the back of a room
-
-
-PROJECTOR_NOTE_CHARS = 140  # characters per line of a chart's note at 18 px across a 1920 px screen
-
-
-def _wrap(text: str, width: int) -> str:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
-
-
-def for_projector(fig: go.Figure, height: int = PROJECTOR_HEIGHT) -> go.Figure:
-    """A copy of the figure sized and lettered for a projector or a 1920x1080 image: every text at least 18 px."""
-    out = go.Figure(fig)
-    size = PROJECTOR_MIN_FONT
-    if out.layout.title.text:  # the same lines, each taller
-        out.update_layout(**_title_layout(out.layout.title.text, line_height=round(1.3 * (size + 10)), top=100))
-    out.update_layout(height=height, font=dict(size=size + 2), title=dict(font=dict(size=size + 10)),
-                      legend=dict(font=dict(size=size)), hoverlabel=dict(font=dict(size=size)),
-                      uniformtext=dict(minsize=size, mode="show"))  # Plotly may not shrink bar labels below it
-    out.update_xaxes(tickfont=dict(size=size), title=dict(font=dict(size=size)))
-    out.update_yaxes(tickfont=dict(size=size), title=dict(font=dict(size=size)))
-    for annotation in out.layout.annotations or ():
-        annotation.font.size = max(annotation.font.size or 0, size)
-        if annotation.xref == "paper" and annotation.text and "<br>" not in annotation.text:
-            annotation.text = _wrap(annotation.text, PROJECTOR_NOTE_CHARS)  # a note never runs past the chart
-    for trace in out.data:
-        if hasattr(trace, "textfont"):
-            trace.textfont.size = max(trace.textfont.size or 0, size)
-        if getattr(trace, "type", None) == "heatmap" and trace.colorbar is not None:
-            trace.colorbar.tickfont.size = size
-            trace.colorbar.title.font.size = size
-    return out

@@ -1,113 +1,223 @@
-"""Named figures: each page's charts built from its view (``dashboard.present.views.PageView``), in one place, so a page,
+"""Named figures: each page's charts built from its view (``dashboard.present.common.PageView``), in one place, so a page,
 a PNG download and the board pack draw exactly the same chart. Pure functions, no Streamlit."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import plotly.graph_objects as go
 
 from dashboard.present import charts
-from dashboard.present.views import PageView
+from dashboard.present.common import PageView
 
 
 def overview_proficiency(v: PageView) -> go.Figure:
-    return charts.bar_figure(v.frames["proficiency"], "school_name", "all_students_pct_proficient",
-                             v.titles["proficiency"], text="label", y_title="% proficient (All Students)",
-                             horizontal=True, value_range=(0, 100))
+    return charts.bar_figure(
+        v.frames["proficiency"],
+        "school_name",
+        "all_students_pct_proficient",
+        v.titles["proficiency"],
+        text="label",
+        y_title="% proficient (All Students)",
+        horizontal=True,
+        value_range=(0, 100),
+    )
 
 
 def school_trust(v: PageView) -> go.Figure:
-    return charts.line_figure(v.frames["trust"], "school_year", "trust_index", v.titles["trust"],
-                              y_title="Trust index (0-100)", y_range=(0, 100))
+    return charts.line_figure(
+        v.frames["trust"],
+        "school_year",
+        "trust_index",
+        v.titles["trust"],
+        y_title="Trust index (0-100)",
+        y_range=(0, 100),
+    )
 
 
 def school_cpl(v: PageView) -> go.Figure:
     cpl = v.frames["cpl"]
     if not cpl.height:
         return charts.empty_figure(v.titles["cpl"])
-    return charts.line_figure(cpl, "school_year", "consistency_pct", v.titles["cpl"], y_title="% of school weeks",
-                              y_range=(0, 105))
+    return charts.line_figure(
+        cpl, "school_year", "consistency_pct", v.titles["cpl"], y_title="% of school weeks", y_range=(0, 105)
+    )
 
 
 def school_readiness(v: PageView) -> go.Figure:
     votes = v.frames["readiness"]
     if not votes.height:
         return charts.empty_figure(v.titles["readiness"])
-    return charts.bar_figure(votes, "vote", "pct_ready_of_cast", v.titles["readiness"], text="label",
-                             y_title="% ready of votes cast", x_title="Vote date", value_range=(0, 110),
-                             threshold=votes["threshold_pct"].max(), threshold_label="threshold")
+    return charts.bar_figure(
+        votes,
+        "vote",
+        "pct_ready_of_cast",
+        v.titles["readiness"],
+        text="label",
+        y_title="% ready of votes cast",
+        x_title="Vote date",
+        value_range=(0, 110),
+        threshold=cast(float | None, votes["threshold_pct"].max()),
+        threshold_label="threshold",
+    )
 
 
 def school_proficiency(v: PageView) -> go.Figure:
-    return charts.line_figure(v.frames["proficiency"], "school_year", "pct_proficient", v.titles["proficiency"],
-                              series="student_group", y_title="% proficient", y_range=(0, 100),
-                              ci_low="ci_low", ci_high="ci_high")
+    return charts.line_figure(
+        v.frames["proficiency"],
+        "school_year",
+        "pct_proficient",
+        v.titles["proficiency"],
+        series="student_group",
+        y_title="% proficient",
+        y_range=(0, 100),
+        ci_low="ci_low",
+        ci_high="ci_high",
+    )
 
 
 def trust_heatmap(v: PageView, metric: str) -> go.Figure:
-    return charts.heatmap_figure(v.frames["heatmap"], "facet", "school_name", "value", "label", v.titles["heatmap"],
-                                 z_range=v.extra["z_range"], colorbar_title=metric)
+    return charts.heatmap_figure(
+        v.frames["heatmap"],
+        "facet",
+        "school_name",
+        "value",
+        "label",
+        v.titles["heatmap"],
+        z_range=cast(tuple[float, float], v.extra["z_range"]),
+        colorbar_title=metric,
+    )
 
 
 def cpl_consistency(v: PageView, unit: str = "school_name") -> go.Figure:
-    return charts.bar_figure(v.frames["consistency"], unit, "consistency_pct", v.titles["consistency"],
-                             text="label", y_title="% of school weeks with a meeting", horizontal=True,
-                             value_range=(0, 140))
+    return charts.bar_figure(
+        v.frames["consistency"],
+        unit,
+        "consistency_pct",
+        v.titles["consistency"],
+        text="label",
+        y_title="% of school weeks with a meeting",
+        horizontal=True,
+        value_range=(0, 140),
+    )
 
 
 def readiness_latest(v: PageView) -> go.Figure:
-    return charts.bullet_figure(v.frames["latest"], "school_name", "pct_ready_of_cast", "threshold_pct", "passed",
-                                "label", v.titles["latest"])
+    return charts.bullet_figure(
+        v.frames["latest"], "school_name", "pct_ready_of_cast", "threshold_pct", "passed", "label", v.titles["latest"]
+    )
 
 
 def equity_levels(v: PageView) -> go.Figure:
-    return charts.line_figure(v.frames["levels"], "school_year", "pct_proficient", v.titles["levels"],
-                              series="student_group", y_title="% proficient", y_range=(0, 100),
-                              ci_low="ci_low", ci_high="ci_high")
+    return charts.line_figure(
+        v.frames["levels"],
+        "school_year",
+        "pct_proficient",
+        v.titles["levels"],
+        series="student_group",
+        y_title="% proficient",
+        y_range=(0, 100),
+        ci_low="ci_low",
+        ci_high="ci_high",
+    )
 
 
 def equity_change(v: PageView) -> go.Figure:
-    return charts.bar_figure(v.frames["change"], "student_group", "change_pp", v.titles["change"], text="label",
-                             y_title="change in percentage points", horizontal=True)
+    return charts.bar_figure(
+        v.frames["change"],
+        "student_group",
+        "change_pp",
+        v.titles["change"],
+        text="label",
+        y_title="change in percentage points",
+        horizontal=True,
+    )
 
 
 def culture_scatter(v: PageView, measure: str) -> go.Figure:
-    return charts.scatter_figure(v.frames["scatter"], v.extra["measure"], "all_students_change_pp", "school_name",
-                                 v.titles["scatter"], x_title=measure,
-                                 y_title="All Students change in proficiency (pp)")
+    return charts.scatter_figure(
+        v.frames["scatter"],
+        cast(str, v.extra["measure"]),
+        "all_students_change_pp",
+        "school_name",
+        v.titles["scatter"],
+        x_title=measure,
+        y_title="All Students change in proficiency (pp)",
+    )
 
 
 def trust_trends(v: PageView, metric: str) -> go.Figure:
-    return charts.line_figure(v.frames["trends"], "school_year", "value", v.titles["trends"], series="facet",
-                              y_title=metric)
+    return charts.line_figure(
+        v.frames["trends"], "school_year", "value", v.titles["trends"], series="facet", y_title=metric
+    )
 
 
 def trust_groups(v: PageView, metric: str) -> go.Figure:
-    return charts.bar_figure(v.frames["groups"], "facet", "value", v.titles["groups"], series="respondent_group",
-                             text="label", y_title=metric)
+    return charts.bar_figure(
+        v.frames["groups"],
+        "facet",
+        "value",
+        v.titles["groups"],
+        series="respondent_group",
+        text="label",
+        y_title=metric,
+    )
 
 
 def trust_rates(v: PageView, low_response_pct: float) -> go.Figure:
-    return charts.bar_figure(v.frames["rates"], "school_name", "response_rate", v.titles["rates"], text="label",
-                             y_title="% of staff responding", horizontal=True, value_range=(0, 115),
-                             threshold=low_response_pct, threshold_label="low-response line")
+    return charts.bar_figure(
+        v.frames["rates"],
+        "school_name",
+        "response_rate",
+        v.titles["rates"],
+        text="label",
+        y_title="% of staff responding",
+        horizontal=True,
+        value_range=(0, 115),
+        threshold=low_response_pct,
+        threshold_label="low-response line",
+    )
 
 
 def cpl_minutes(v: PageView, unit: str) -> go.Figure:
-    return charts.bar_figure(v.frames["minutes"], unit, "minutes_per_month", v.titles["minutes"],
-                             text="minutes_label", y_title="minutes per month", horizontal=True)
+    return charts.bar_figure(
+        v.frames["minutes"],
+        unit,
+        "minutes_per_month",
+        v.titles["minutes"],
+        text="minutes_label",
+        y_title="minutes per month",
+        horizontal=True,
+    )
 
 
 def cpl_types(v: PageView) -> go.Figure:
     # across the page: the kinds of team are named in full and each label, "74% (47 teams)", reads at full size
-    return charts.bar_figure(v.frames["types"], "team_type", "consistency_pct", v.titles["types"], text="label",
-                             y_title="% of school weeks with a meeting", value_range=(0, 100), horizontal=True)
+    return charts.bar_figure(
+        v.frames["types"],
+        "team_type",
+        "consistency_pct",
+        v.titles["types"],
+        text="label",
+        y_title="% of school weeks with a meeting",
+        value_range=(0, 100),
+        horizontal=True,
+    )
 
 
 def cpl_monthly(d: PageView, unit: str) -> go.Figure:
     monthly = d.frames["monthly"]
-    return charts.heatmap_figure(monthly, "month_label", unit, "minutes_per_team", "label", d.titles["monthly"],
-                                 z_range=(0, float(monthly["minutes_per_team"].max() or 0)),
-                                 colorbar_title="minutes per team", row_height=44)
+    return charts.heatmap_figure(
+        monthly,
+        "month_label",
+        unit,
+        "minutes_per_team",
+        "label",
+        d.titles["monthly"],
+        z_range=(0, float(cast(float | None, monthly["minutes_per_team"].max()) or 0)),
+        colorbar_title="minutes per team",
+        row_height=44,
+    )
 
 
 def cpl_calendar(d: PageView) -> go.Figure:
@@ -116,27 +226,59 @@ def cpl_calendar(d: PageView) -> go.Figure:
 
 def cpl_protocols(d: PageView) -> go.Figure:
     protocols = d.frames["protocols"]
-    return charts.bar_figure(protocols, "protocol", "meetings", d.titles["protocols"], text="label",
-                             y_title="meetings", horizontal=True,
-                             value_range=(0, 1.45 * float(protocols["meetings"].max() or 1)))
+    return charts.bar_figure(
+        protocols,
+        "protocol",
+        "meetings",
+        d.titles["protocols"],
+        text="label",
+        y_title="meetings",
+        horizontal=True,
+        value_range=(0, 1.45 * float(cast(float | None, protocols["meetings"].max()) or 1)),
+    )
 
 
 def cpl_pair(d: PageView) -> go.Figure:
-    return charts.bar_figure(d.frames["pair"], "month_label", "minutes", d.titles["pair"], series="key", text="label",
-                             y_title="minutes in the month", x_title="Month")
+    return charts.bar_figure(
+        d.frames["pair"],
+        "month_label",
+        "minutes",
+        d.titles["pair"],
+        series="key",
+        text="label",
+        y_title="minutes in the month",
+        x_title="Month",
+    )
 
 
 def readiness_turnout(v: PageView) -> go.Figure:
-    return charts.bar_figure(v.frames["turnout"], "school_name", "turnout_pct", v.titles["turnout"], text="label",
-                             y_title="% of eligible staff voting", horizontal=True, value_range=(0, 140))
+    return charts.bar_figure(
+        v.frames["turnout"],
+        "school_name",
+        "turnout_pct",
+        v.titles["turnout"],
+        text="label",
+        y_title="% of eligible staff voting",
+        horizontal=True,
+        value_range=(0, 140),
+    )
 
 
 def readiness_trend(v: PageView) -> go.Figure:
-    return charts.line_figure(v.frames["trend"], "school_year", "pct_ready_of_cast", v.titles["trend"],
-                              series="school_name", y_title="% ready of votes cast", y_range=(0, 105),
-                              threshold=v.extra["threshold"], threshold_label="usual threshold")
+    return charts.line_figure(
+        v.frames["trend"],
+        "school_year",
+        "pct_ready_of_cast",
+        v.titles["trend"],
+        series="school_name",
+        y_title="% ready of votes cast",
+        y_range=(0, 105),
+        threshold=cast(float, v.extra["threshold"]),
+        threshold_label="usual threshold",
+    )
 
 
 def equity_grid(grid: PageView, performance_names: tuple | list) -> go.Figure:
-    return charts.grid_figure(grid.frames["grid"], grid.titles["grid"], note=grid.notes["grid"],
-                              level_names=performance_names)
+    return charts.grid_figure(
+        grid.frames["grid"], grid.titles["grid"], note=grid.notes["grid"], level_names=performance_names
+    )

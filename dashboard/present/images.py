@@ -34,9 +34,11 @@ def figure_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT, scale: 
         warnings.filterwarnings("ignore", message=".*kopts.*")
         if not _started:
             if _find_browser() is None:
-                raise ImagesUnavailable("chart images need Chromium on the server, and none was found: install "
-                                        "it (Debian: apt-get install chromium) or set BROWSER_PATH to a Chrome "
-                                        "or Chromium executable")
+                raise ImagesUnavailable(
+                    "chart images need Chromium on the server, and none was found: install "
+                    "it (Debian: apt-get install chromium) or set BROWSER_PATH to a Chrome "
+                    "or Chromium executable"
+                )
             kaleido.start_sync_server(silence_warnings=True)
             _started = True
         return fig.to_image(format="png", width=width, height=height, scale=scale)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 
-from dashboard.store import db
-from dashboard.ingest.loader import files_in_directory, load_files
-from dashboard.store.schema import school
 from dashboard.core import paths
+from dashboard.ingest.loader import files_in_directory, load_files
+from dashboard.store import db
+from dashboard.store.db import DEMO_KEY, is_demo
+from dashboard.store.schema import school
 
 SAMPLE_DIR = paths.SAMPLE_DATA
-DEMO_KEY = "demo"
-
-
-def is_demo(conn: sa.Connection, values: dict[str, str] | None = None) -> bool:
-    """Whether demo mode made this database; ``values``: the meta values as read already (``db.meta_values``)."""
-    return db.get_meta(conn, DEMO_KEY, values) == "1"
 
 
 def ensure_demo(engine: sa.Engine) -> str:
@@ -41,19 +34,15 @@ def ensure_demo(engine: sa.Engine) -> str:
     return f"demo: loaded the sample district ({rows} rows) from {SAMPLE_DIR}"
 
 
-DEMO_PASSWORD = "demo"
-DEMO_ROLES = {"supt": "superintendent", "coach": "coach", "principal": "principal", "board": "board",
-              "admin": "admin"}
+DEMO_PASSWORD = "demo"  # noqa: S105  (the published password of the demo accounts, CONTRACT.md)
+DEMO_ROLES = {"supt": "superintendent", "coach": "coach", "principal": "principal", "board": "board", "admin": "admin"}
 
 
 def ensure_demo_accounts(engine: sa.Engine) -> list[str]:
     """The demo accounts of CONTRACT.md (password ``demo``), only in a database marked as a demo; their names are
     kept in ``meta`` so they stop working should the mark ever be removed. The coach gets three schools, the
     principal one (not one of the coach's). Returns the accounts created."""
-    from streamlit_authenticator import Hasher
-
-    from dashboard.auth import accounts
-    from dashboard.auth import audit
+    from dashboard.auth import accounts, audit
     from dashboard.store.schema import app_user
 
     with engine.begin() as conn:
@@ -68,10 +57,20 @@ def ensure_demo_accounts(engine: sa.Engine) -> list[str]:
             if name in existing:
                 continue
             # the demo password is shorter than accounts.MIN_PASSWORD on purpose: hashed directly, not via add()
-            conn.execute(sa.insert(app_user).values(
-                username=name, display_name=f"Demo {role}", role=role, schools=";".join(schools.get(name, [])),
-                password_hash=Hasher.hash(DEMO_PASSWORD), active=True, failed_attempts=0, locked_until=None,
-                created_at=now, updated_at=now))
+            conn.execute(
+                sa.insert(app_user).values(
+                    username=name,
+                    display_name=f"Demo {role}",
+                    role=role,
+                    schools=";".join(schools.get(name, [])),
+                    password_hash=accounts.bcrypt_hash(DEMO_PASSWORD),
+                    active=True,
+                    failed_attempts=0,
+                    locked_until=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             audit.record(conn, "demo", "account_change", f"added demo account {name}: role {role}")
             made.append(name)
         names = accounts.demo_usernames(conn) | set(DEMO_ROLES)

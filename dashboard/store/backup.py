@@ -17,8 +17,9 @@ class BackupError(Exception):
 
 def _sqlite_path(engine: sa.Engine) -> Path:
     if not db.is_sqlite(engine) or not engine.url.database:
-        raise BackupError("backup and restore are for the embedded SQLite database; for PostgreSQL use "
-                          "pg_dump and pg_restore")
+        raise BackupError(
+            "backup and restore are for the embedded SQLite database; for PostgreSQL use pg_dump and pg_restore"
+        )
     return Path(engine.url.database)
 
 

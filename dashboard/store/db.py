@@ -1,10 +1,9 @@
 """Engines, migrations and the data version. The database is any SQLAlchemy URL: ``--db``, else
-``DASHBOARD_DB_URL``, else the embedded default, a SQLite file ``dashboard.store.db`` in the working directory."""
+``DASHBOARD_DB_URL``, else the embedded default, a SQLite file ``dashboard.db`` in the working directory."""
 
 from __future__ import annotations
 
 import functools
-
 import os
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from alembic.script import ScriptDirectory
 from dashboard.store.schema import meta
 
 ENV_URL = "DASHBOARD_DB_URL"
-DEFAULT_SQLITE_FILE = "dashboard.store.db"
+DEFAULT_SQLITE_FILE = "dashboard.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -97,7 +96,9 @@ def _alembic_config(connection: sa.Connection) -> Config:
 def head_revision() -> str:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None  # None only for a directory without migrations
+    return head
 
 
 def current_revision(engine: sa.Engine) -> str | None:
@@ -176,7 +177,7 @@ def bump_data_version(conn: sa.Connection) -> int:
 def meta_values(conn: sa.Connection) -> dict[str, str]:
     """Every stored meta value (a handful: the data version, the demo marks), in one statement: a run reads them
     once, not one statement each."""
-    return {key: value for key, value in conn.execute(sa.select(meta.c.key, meta.c.value))}
+    return {row.key: row.value for row in conn.execute(sa.select(meta.c.key, meta.c.value))}
 
 
 def get_meta(conn: sa.Connection, key: str, values: dict[str, str] | None = None) -> str | None:
@@ -189,3 +190,11 @@ def get_meta(conn: sa.Connection, key: str, values: dict[str, str] | None = None
 def set_meta(conn: sa.Connection, key: str, value: str) -> None:
     conn.execute(sa.delete(meta).where(meta.c.key == key))
     conn.execute(sa.insert(meta).values(key=key, value=value))
+
+
+DEMO_KEY = "demo"  # meta key: "1" when demo mode made this database (``dashboard.services.demo``)
+
+
+def is_demo(conn: sa.Connection, values: dict[str, str] | None = None) -> bool:
+    """Whether demo mode made this database; ``values``: the meta values as read already (``meta_values``)."""
+    return get_meta(conn, DEMO_KEY, values) == "1"

@@ -178,7 +178,9 @@ audit_log = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("username", sa.String(64), nullable=False),  # who (or the name tried, for a failed login)
-    sa.Column("action", sa.String(32), nullable=False),  # login | login_failed | locked | account_change | load | undo | download
+    sa.Column(
+        "action", sa.String(32), nullable=False
+    ),  # login | login_failed | locked | account_change | load | undo | download
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
 
@@ -208,8 +210,8 @@ sa.Index("ix_readiness_vote_year", readiness_vote.c.year_start)
 # --- performance (revision 0004): the screened, grade-combined achievement and the one-row-per-school summary ------
 
 # one row per school, subject, student group and school year: achievement with grades combined
-# (computed.school_level_cells) and screened (dashboard.core.privacy) under the stored settings; refreshed for the school
-# years a load or undo touches, and wholly when a setting changes
+# (metrics.achievement.school_level_cells) and screened (dashboard.core.privacy) under the stored settings; refreshed
+# for the school years a load or undo touches, and wholly when a setting changes
 achievement_school_year = sa.Table(
     "achievement_school_year",
     metadata,
@@ -225,8 +227,8 @@ achievement_school_year = sa.Table(
 )
 sa.Index("ix_achievement_school_year_group", achievement_school_year.c.student_group)
 
-# one row per school: the figures of computed.school_summary_from (names, network and level are joined at read, so
-# a schools file needs no refresh); rebuilt after every load, undo and change of a setting
+# one row per school: the figures of metrics.summary.school_summary_from (names, network and level are joined at
+# read, so a schools file needs no refresh); rebuilt after every load, undo and change of a setting
 school_summary = sa.Table(
     "school_summary",
     metadata,

@@ -146,7 +146,8 @@ def load(conn: sa.Connection) -> dict[str, float]:
 
 
 def store(conn: sa.Connection, name: str, value: float) -> None:
-    """Store an override, refusing one that would weaken a privacy threshold."""
+    """Store an override, refusing one that would weaken a privacy threshold. Only the value: the stored summaries
+    follow a changed setting through ``dashboard.services.settings.change_setting``, which calls this."""
     spec = SETTINGS.get(name)
     if spec is None:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(sorted(SETTINGS))}")
@@ -154,10 +155,3 @@ def store(conn: sa.Connection, name: str, value: float) -> None:
         raise SettingError(f"{name} may be raised but never set below {spec.floor:g} (asked for {value:g})")
     conn.execute(sa.delete(setting_table).where(setting_table.c.name == name))
     conn.execute(sa.insert(setting_table).values(name=name, value=float(value)))
-    # the screened summaries follow the settings, in this transaction, and the pages see the change at once (a late
-    # import: the summaries read the settings)
-    from dashboard.store import db
-    from dashboard.ingest import summaries
-
-    summaries.refresh_screened(conn)
-    db.bump_data_version(conn)

@@ -1,4 +1,85 @@
-"""ui: everything that imports Streamlit (cached data access, filters, rendering, login, presentation mode). Pages
-and the entrypoint import it; it may import every layer below, and nothing below imports it."""
+"""ui: everything that imports Streamlit (cached data access, filters, rendering, login, presentation mode, the Data
+page's actions). Pages and the entrypoint import it; it may import every layer below, and nothing below imports it.
 
-from dashboard.ui.common import *  # noqa: F401,F403
+This module is the pages' facade (``from dashboard import ui``; ``ui.show_chart(...)``): it names the public functions
+of its modules, each of one job: ``state`` (the caller's scope, presentation mode), ``data`` (engine, run start, data
+version, settings, cached tables, import log), ``cache`` (cached page views and figures), ``filters``,
+``presentation``, ``render``, ``actions`` (upload, undo, board pack) and ``login``."""
+
+from dashboard.ui.actions import (
+    UploadResult,
+    build_board_pack,
+    handle_upload,
+    load_upload,
+    show_upload_result,
+    undo_controls,
+    undo_import,
+)
+from dashboard.ui.cache import data, figure, view
+from dashboard.ui.data import (
+    benchmark,
+    data_version,
+    get_engine,
+    import_history,
+    latest_import_date,
+    read_data_version,
+    settings_values,
+    start_run,
+    thresholds,
+)
+from dashboard.ui.filters import choices, network_level_filters, school_filter, select_filter, sync_query_params
+from dashboard.ui.presentation import choice, columns, pick, presentation_controls
+from dashboard.ui.render import (
+    audit_download,
+    benchmark_caption,
+    footnote,
+    page_header,
+    show_chart,
+    show_kpis,
+    show_table,
+    table_key,
+)
+from dashboard.ui.state import caller, current_scope, presenting, scope_label
+
+__all__ = [
+    "UploadResult",
+    "audit_download",
+    "benchmark",
+    "benchmark_caption",
+    "build_board_pack",
+    "caller",
+    "choice",
+    "choices",
+    "columns",
+    "current_scope",
+    "data",
+    "data_version",
+    "figure",
+    "footnote",
+    "get_engine",
+    "handle_upload",
+    "import_history",
+    "latest_import_date",
+    "load_upload",
+    "network_level_filters",
+    "page_header",
+    "pick",
+    "presentation_controls",
+    "presenting",
+    "read_data_version",
+    "school_filter",
+    "scope_label",
+    "select_filter",
+    "settings_values",
+    "show_chart",
+    "show_kpis",
+    "show_table",
+    "show_upload_result",
+    "start_run",
+    "sync_query_params",
+    "table_key",
+    "thresholds",
+    "undo_controls",
+    "undo_import",
+    "view",
+]

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from dashboard.auth import access
-from dashboard.auth import accounts
-from dashboard.auth import audit
+from dashboard.auth import access, accounts, audit
+from dashboard.core import paths
 from dashboard.store import db
 from dashboard.store import settings as settings_mod
-from dashboard.core import paths
+from dashboard.ui.state import presenting
 
 ROOT = paths.ROOT
 COOKIE_NAME = "district_dashboard_auth"
@@ -69,6 +68,7 @@ def _signed_in_username() -> str | None:
 @dataclass(frozen=True)
 class RunAccounts:
     """What the entrypoint reads once per run, in one connection: the accounts as stored now and the settings."""
+
     directory: accounts.Directory
     values: dict[str, float]
 
@@ -121,8 +121,11 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
             accounts.record_failure(engine, name)
             audit.record(engine, name, "login_failed", "account locked")
             st.session_state["authentication_status"] = False
-            st.session_state[MESSAGE_KEY] = ("error", "This account is locked after too many failed logins. Try "
-                                             "again later, or ask an admin to reset the password.")
+            st.session_state[MESSAGE_KEY] = (
+                "error",
+                "This account is locked after too many failed logins. Try "
+                "again later, or ask an admin to reset the password.",
+            )
             return False
         ok = original(username, password, *args, token=token, **kwargs)
         if ok:
@@ -133,12 +136,19 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, ses
             st.session_state.pop(MESSAGE_KEY, None)
             return ok
         locked_until = accounts.record_failure(engine, name) if account is not None else None
-        audit.record(engine, name, "login_failed", "wrong password" if account is not None and account.active
-                     else "unknown or disabled account")
+        audit.record(
+            engine,
+            name,
+            "login_failed",
+            "wrong password" if account is not None and account.active else "unknown or disabled account",
+        )
         st.session_state["authentication_status"] = False
-        st.session_state[MESSAGE_KEY] = ("error",
-            "Too many failed logins: this account is now locked for a while." if locked_until
-            else "Wrong username or password.")
+        st.session_state[MESSAGE_KEY] = (
+            "error",
+            "Too many failed logins: this account is now locked for a while."
+            if locked_until
+            else "Wrong username or password.",
+        )
         return ok
 
     ctl.login = guarded
@@ -165,12 +175,13 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
     values = run.values
     key = cookie_key(demo)
     if key is None:
-        st.error("The dashboard refuses to start: " + accounts.cookie_key_problem(accounts.configured_cookie_key(
-            ROOT, Path.home())) + ".")
+        problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
+        st.error(f"The dashboard refuses to start: {problem}.")
         st.stop()
     hours = float(values["session_hours"])
-    authenticator = stauth.Authenticate(creds, COOKIE_NAME, key, cookie_expiry_days=hours / 24, auto_hash=False,
-                                        login_sleep_time=0)
+    authenticator = stauth.Authenticate(
+        creds, COOKIE_NAME, key, cookie_expiry_days=hours / 24, auto_hash=False, login_sleep_time=0
+    )
     _guard_controller(authenticator, engine, hours)
 
     # a session signed in on an earlier run: is the account still usable, and the session still current?
@@ -190,8 +201,10 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
     with login_area:
         if not _signed_in_username():
             st.title("District dashboard")
-        authenticator.login(location="main", fields={"Form name": "Log in", "Username": "Username",
-                                                     "Password": "Password", "Login": "Log in"})
+        authenticator.login(
+            location="main",
+            fields={"Form name": "Log in", "Username": "Username", "Password": "Password", "Login": "Log in"},
+        )
         if cookie_pending and _signed_in_username():
             _confirm_cookie(authenticator)
     username = _signed_in_username()
@@ -208,14 +221,14 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
     if caller is None:  # cannot happen after the checks above, but fail closed
         st.stop()
     access.set_current(caller)
-    from dashboard import ui  # here, not at the top: ui reads the caller that this module sets
-
-    if not ui.presenting():  # presentation mode draws no sidebar at all
+    if not presenting():  # presentation mode draws no sidebar at all
         with st.sidebar:
-            where = ("every school" if caller.school_ids is None
-                     else f"{len(caller.school_ids)} school{'s' if len(caller.school_ids) != 1 else ''}")
-            st.caption(f"Signed in as **{caller.username}** ({caller.role}, {where})"
-                       + (" · demo" if demo else ""))
+            where = (
+                "every school"
+                if caller.school_ids is None
+                else f"{len(caller.school_ids)} school{'s' if len(caller.school_ids) != 1 else ''}"
+            )
+            st.caption(f"Signed in as **{caller.username}** ({caller.role}, {where})" + (" · demo" if demo else ""))
             authenticator.logout("Log out", location="sidebar", key="logout_button")
     if st.session_state.get("authentication_status") is not True:  # the button was pressed this run
         audit.record(engine, caller.username, "logout", "")
@@ -233,4 +246,4 @@ def deny(engine: sa.Engine, caller: access.Caller, page: str) -> None:
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

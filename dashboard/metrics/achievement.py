@@ -1,0 +1,174 @@
+"""Achievement, pure polars: school-level cells across grades, year-over-year gains by student group (with the gap
+to All Students and the Wilson interval) and count-weighted rollups with complementary suppression. Frames in,
+frames out: the cells are read and screened by ``dashboard.metrics.tables``."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.core import privacy
+from dashboard.core.privacy import Thresholds
+from dashboard.core.school_year import school_year_expr
+from dashboard.core.sources import ALL_STUDENTS
+
+c = pl.col
+F = pl.Float64
+
+GAINS_COLUMNS = [
+    "school_id",
+    "school_name",
+    "subject",
+    "student_group",
+    "grade",
+    "school_year",
+    "prior_year",
+    "n_tested",
+    "prior_n_tested",
+    "pct_proficient",
+    "prior_pct_proficient",
+    "change_pp",
+    "change_relative_pct",
+    "gap_to_all_pp",
+    "prior_gap_to_all_pp",
+    "gap_change_pp",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "suppression_reason",
+]
+GAINS_FIGURES = [
+    "n_tested",
+    "prior_n_tested",
+    "pct_proficient",
+    "prior_pct_proficient",
+    "change_pp",
+    "change_relative_pct",
+    "gap_to_all_pp",
+    "prior_gap_to_all_pp",
+    "gap_change_pp",
+    "ci_low",
+    "ci_high",
+]
+
+
+def gains_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """Year-over-year change per cell key (a key with no row the year before has no change row), with the gap to
+    All Students in both years and the Wilson interval; every figure blank where either year is withheld."""
+    key = ["school_id", "subject", "student_group", "grade"]
+    all_students = cells.filter(c("student_group") == ALL_STUDENTS).select(
+        "school_id",
+        "subject",
+        "grade",
+        "year_start",
+        c("pct_proficient").alias("_all_pct"),
+        c("withheld").alias("_all_withheld"),
+    )
+    cells = cells.join(all_students, on=["school_id", "subject", "grade", "year_start"], how="left").with_columns(
+        (c("pct_proficient") - c("_all_pct")).alias("_gap")
+    )
+    prior = cells.select(
+        *key,
+        (c("year_start") + 1).alias("year_start"),
+        c("n_tested").alias("prior_n_tested"),
+        c("pct_proficient").alias("prior_pct_proficient"),
+        c("_gap").alias("prior_gap_to_all_pp"),
+        c("withheld").alias("_prior_withheld"),
+        c("reason").alias("_prior_reason"),
+        c("_all_withheld").alias("_prior_all_withheld"),
+    )
+    successes = pl.coalesce(c("n_proficient").cast(F), c("pct_proficient") * c("n_tested") / 100)
+    ci_low, ci_high = privacy.wilson_interval(successes, c("n_tested").cast(F))
+    gains = (
+        cells.join(prior, on=[*key, "year_start"], how="inner")
+        .with_columns(
+            (c("pct_proficient") - c("prior_pct_proficient")).alias("change_pp"),
+            c("_gap").alias("gap_to_all_pp"),
+            ci_low.alias("ci_low"),
+            ci_high.alias("ci_high"),
+        )
+        .with_columns(
+            pl.when(c("prior_pct_proficient") > 0)
+            .then(100 * c("change_pp") / c("prior_pct_proficient"))
+            .alias("change_relative_pct"),
+            (c("gap_to_all_pp") - c("prior_gap_to_all_pp")).alias("gap_change_pp"),
+            (c("withheld") | c("_prior_withheld")).alias("suppressed"),
+            pl.coalesce(c("reason"), c("_prior_reason")).alias("suppression_reason"),
+        )
+    )
+    gains = privacy.blank_withheld(gains, GAINS_FIGURES)
+    # the gap is withheld, too, where All Students is withheld in either year
+    gap_hidden = c("_all_withheld").fill_null(False) | c("_prior_all_withheld").fill_null(False)
+    gains = gains.with_columns(
+        pl.when(gap_hidden).then(None).otherwise(c(g)).alias(g)
+        for g in ("gap_to_all_pp", "prior_gap_to_all_pp", "gap_change_pp")
+    )
+    return gains.with_columns(
+        school_year_expr("year_start").alias("school_year"),
+        school_year_expr("year_start", offset=-1).alias("prior_year"),
+    )
+
+
+def school_level_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """One row per school, subject, student group and year across grades: a school's own 'All' grade row where it
+    has one, else the sum of its grade rows, withheld when any of those grades is."""
+    has_all = cells.filter(c("grade") == "All").select("school_id", "subject", "student_group", "year_start").unique()
+    grade_rows = cells.filter(c("grade") != "All").join(
+        has_all, on=["school_id", "subject", "student_group", "year_start"], how="anti"
+    )
+    combined = pl.concat([cells.filter(c("grade") == "All"), grade_rows], how="vertical_relaxed")
+    # a row with only the file's own percent counts as percent x tested (never as 0 proficient); the summed count
+    # is left blank where any row had no count
+    successes = pl.coalesce(c("n_proficient").cast(F), c("pct_proficient") * c("n_tested") / 100)
+    return (
+        combined.group_by("school_id", "school_name", "network", "level", "subject", "student_group", "year_start")
+        .agg(
+            c("n_tested").sum(),
+            pl.when(c("n_proficient").is_null().any())
+            .then(None)
+            .otherwise(c("n_proficient").sum())
+            .alias("n_proficient"),
+            c("withheld").any(),
+            successes.sum().alias("_successes"),
+            successes.is_null().any().alias("_no_count"),
+            c("reason").drop_nulls().first().alias("reason"),
+        )
+        .with_columns(
+            pl.when(~c("_no_count") & (c("n_tested") > 0))
+            .then(100.0 * c("_successes") / c("n_tested"))
+            .alias("pct_proficient")
+        )
+        .drop("_no_count", "_successes")
+    )
+
+
+def weighted_rollup(cells: pl.DataFrame, by: list[str], t: Thresholds) -> pl.DataFrame:
+    """District or network rates weighted by counts (sum of proficient over sum of tested, never a mean of
+    percents), over cells with counts. A rollup is withheld when it has fewer than ``min_n_students`` students, and
+    also when it could give back a withheld school figure by subtraction: when exactly one of its cells is withheld,
+    or when its withheld cells together hold fewer than ``min_n_students`` students (the cross-level form of
+    complementary suppression)."""
+    counted = cells.filter(c("n_tested").is_not_null() & c("n_proficient").is_not_null())
+    hidden = c("withheld").fill_null(False) if "withheld" in counted.columns else pl.lit(False)
+    out = counted.group_by(by).agg(
+        c("n_tested").sum(),
+        c("n_proficient").sum(),
+        pl.len().alias("schools"),
+        hidden.sum().alias("_hidden_cells"),
+        c("n_tested").filter(hidden).sum().alias("_hidden_n"),
+    )
+    reveals = (c("_hidden_cells") == 1) | ((c("_hidden_cells") > 1) & (c("_hidden_n") < t.min_n_students))
+    withheld = (c("n_tested") < t.min_n_students) | reveals
+    return (
+        out.with_columns(
+            pl.when(withheld).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
+            pl.when(withheld).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
+            withheld.alias("withheld"),
+            pl.when(c("n_tested") < t.min_n_students)
+            .then(pl.lit("small_n"))
+            .when(reveals)
+            .then(pl.lit("complementary"))
+            .alias("reason"),
+        )
+        .drop("_hidden_cells", "_hidden_n")
+        .sort(by)
+    )

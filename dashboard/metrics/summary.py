@@ -1,0 +1,155 @@
+"""The school summary, pure polars: one row per school with its latest trust index, CPL consistency, readiness vote
+and All Students proficiency, the student groups that declined and the reasons it needs attention, from the screened
+tables of one scope (read by ``dashboard.metrics.tables``)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.core.school_year import school_year_expr
+from dashboard.core.sources import ALL_STUDENTS
+from dashboard.metrics.achievement import gains_from_cells, school_level_cells
+from dashboard.metrics.readiness import latest_votes
+from dashboard.metrics.trust import trust_index
+
+c = pl.col
+S, I = pl.String, pl.Int64  # noqa: E741
+
+SUMMARY_COLUMNS = [
+    "school_id",
+    "school_name",
+    "network",
+    "level",
+    "school_year",
+    "trust_index",
+    "trust_index_change",
+    "cpl_consistency_pct",
+    "cpl_minutes_per_month",
+    "readiness_pct_ready",
+    "readiness_passed",
+    "all_students_pct_proficient",
+    "all_students_change_pp",
+    "groups_declined",
+    "attention",
+]
+
+
+def _latest_per_school(frame: pl.DataFrame, order: str = "year_start") -> pl.DataFrame:
+    return frame.filter(c(order) == c(order).max().over("school_id"))
+
+
+def school_summary_from(
+    schools: pl.DataFrame,
+    trust: pl.DataFrame,
+    cpl: pl.DataFrame,
+    votes: pl.DataFrame,
+    cells: pl.DataFrame,
+    values: dict[str, float],
+) -> pl.DataFrame:
+    """One row per school: its latest trust index and change, CPL consistency and minutes, readiness vote, All
+    Students proficiency and change, student groups that declined, and the reasons it needs attention; from the
+    screened tables of the same scope (``trust_results``, ``cpl_cadence``, ``readiness``, ``achievement_cells``)."""
+    index = trust_index(trust)
+    prior_index = index.select(
+        "school_id", (c("year_start") + 1).alias("year_start"), c("trust_index").alias("_prior_index")
+    )
+    trust_latest = (
+        _latest_per_school(index)
+        .join(prior_index, on=["school_id", "year_start"], how="left")
+        .select(
+            "school_id",
+            c("year_start").alias("_trust_year"),
+            "trust_index",
+            (c("trust_index") - c("_prior_index")).alias("trust_index_change"),
+        )
+    )
+    cpl_latest = (
+        _latest_per_school(cpl)
+        .group_by("school_id")
+        .agg(
+            c("year_start").first().alias("_cpl_year"),
+            c("consistency_pct").mean().alias("cpl_consistency_pct"),
+            c("minutes_per_month").mean().alias("cpl_minutes_per_month"),
+        )
+    )
+    vote_latest = latest_votes(votes).select(
+        "school_id",
+        c("year_start").alias("_vote_year"),
+        c("pct_ready_of_cast").alias("readiness_pct_ready"),
+        c("passed").alias("readiness_passed"),
+    )
+    school_cells = school_level_cells(cells)
+    by_year = school_cells.group_by("school_id", "student_group", "year_start").agg(  # all subjects together
+        c("n_tested").sum(),
+        (c("pct_proficient") * c("n_tested") / 100).sum().alias("_successes"),
+        (c("withheld") | c("pct_proficient").is_null()).any().alias("withheld"),
+    )
+    by_year = by_year.with_columns(
+        pl.when(~c("withheld") & (c("n_tested") > 0)).then(100.0 * c("_successes") / c("n_tested")).alias("pct")
+    )
+    all_students = by_year.filter(c("student_group") == ALL_STUDENTS)
+    all_prior = all_students.select("school_id", (c("year_start") + 1).alias("year_start"), c("pct").alias("_prior"))
+    all_latest = (
+        _latest_per_school(all_students)
+        .join(all_prior, on=["school_id", "year_start"], how="left")
+        .select(
+            "school_id",
+            c("year_start").alias("_ach_year"),
+            c("pct").alias("all_students_pct_proficient"),
+            (c("pct") - c("_prior")).alias("all_students_change_pp"),
+        )
+    )
+    band = values["maintained_band_pp"]
+    group_changes = gains_from_cells(
+        school_cells.with_columns(
+            pl.lit("All").alias("grade"),
+            pl.lit(None, dtype=S).alias("publisher_marker"),
+            pl.lit(None, dtype=S).alias("shown_as"),
+        )
+    )
+    # declined: beyond the maintained band, and by more than chance (last year's rate lies above this year's 95%
+    # interval), so a small group's swing is not counted as a decline
+    is_declined = (c("change_pp") <= -band) & (c("ci_high") < c("prior_pct_proficient"))
+    latest_change_year = group_changes.group_by("school_id").agg(c("year_start").max().alias("_y"))
+    declined = (
+        group_changes.join(latest_change_year, on="school_id")
+        .filter((c("year_start") == c("_y")) & (c("student_group") != ALL_STUDENTS))
+        .group_by("school_id")
+        .agg(is_declined.sum().cast(I).alias("groups_declined"))
+    )
+    out = (
+        schools.join(trust_latest, on="school_id", how="left")
+        .join(cpl_latest, on="school_id", how="left")
+        .join(vote_latest, on="school_id", how="left")
+        .join(all_latest, on="school_id", how="left")
+        .join(declined, on="school_id", how="left")
+    )
+    out = out.with_columns(
+        pl.max_horizontal("_trust_year", "_cpl_year", "_ach_year", "_vote_year").alias("_year"),
+        c("groups_declined").fill_null(0),
+    ).with_columns(school_year_expr("_year").alias("school_year"), attention_reasons(values).alias("attention"))
+    return out.sort("school_id").select(SUMMARY_COLUMNS)
+
+
+def attention_reasons(values: dict[str, float]) -> pl.Expr:
+    """The reasons a school needs attention, in words (blank when none)."""
+    reasons = [
+        pl.when(c("trust_index") < values["attention_trust_index"]).then(
+            pl.format(
+                "trust index {} is below {}",
+                c("trust_index").round(0).cast(I),
+                pl.lit(int(values["attention_trust_index"])),
+            )
+        ),
+        pl.when(c("trust_index_change") <= -values["attention_trust_drop"]).then(
+            pl.format("trust index fell {} points", (-c("trust_index_change")).round(1))
+        ),
+        pl.when(c("cpl_consistency_pct") < values["attention_cpl_consistency_pct"]).then(
+            pl.format("teams met in {}% of school weeks", c("cpl_consistency_pct").round(0).cast(I))
+        ),
+        pl.when(c("readiness_passed") == False).then(pl.lit("latest readiness vote below its threshold")),  # noqa: E712 (a null vote is not a failed one)
+        pl.when(c("groups_declined") >= values["attention_groups_declined"]).then(
+            pl.format("{} student groups declined", c("groups_declined"))
+        ),
+    ]
+    return pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
