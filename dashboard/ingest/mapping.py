@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, SOURCES, Source
-from dashboard.ingest.readers import ROW, RawTable, fold_header
+from dashboard.ingest.raw import ROW, RawTable, fold_header
 
 _TOP_KEYS = {"source", "sheet", "encoding", "delimiter", "header_row", "columns", "constants", "values", "suppression"}
 

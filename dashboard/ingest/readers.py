@@ -8,18 +8,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import datetime as dt
 import io
 import itertools
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from dashboard.core.problems import FileRejected, Problem
-
-ROW = "_row"  # the column holding each record's row number in the user's file
+from dashboard.ingest import raw
+from dashboard.ingest.raw import ROW, RawTable, fold_header
+from dashboard.ingest.xlsx import read_xlsx
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -31,21 +29,6 @@ _MAGIC = {
     b"BM": None,  # too short to trust alone; checked with the NUL test below
 }
 _ZIP = b"PK\x03\x04"
-
-
-@dataclass
-class RawTable:
-    """Text cells under the file's own headers, one row per non-blank record, with ``_row``."""
-
-    frame: pl.DataFrame
-    headers: list[str]
-    header_row: int
-    encoding: str | None = None
-
-
-def fold_header(name: str) -> str:
-    """Headers are matched after trimming white space and folding line breaks (and case)."""
-    return re.sub(r"\s+", " ", str(name)).strip().lower()
 
 
 def read_table(
@@ -65,7 +48,7 @@ def read_table(
         raise FileRejected([Problem(display_name, None, None, "the file is empty")])
     expected = {fold_header(h) for h in expected_headers or []}
     if data.startswith(_ZIP):
-        return _read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected)
+        return read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected)
     for magic, what in _MAGIC.items():
         if what and data.startswith(magic):
             raise FileRejected(
@@ -85,7 +68,7 @@ def read_table(
                     header_row + 20,
                 )
             )
-        _check_header_position(head, header_row, expected, display_name)
+        raw.check_header_position(head, header_row, expected, display_name)
     # a UTF-8 file's own bytes (after any byte-order mark) are the text's UTF-8: polars parses them, not a copy
     utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     return _read_csv(
@@ -131,31 +114,6 @@ def _reject_nul(text: str, display_name: str, delimiter: str) -> None:
     if not problems:  # the csv module stopped before it: say so for the whole file
         problems = [Problem(display_name, None, None, "the file holds a NUL byte (a character that is not text)")]
     raise FileRejected(problems[:1000])
-
-
-def _check_header_position(rows: list[list], header_row: int, expected: set[str], display_name: str) -> None:
-    """A header row holding none of the expected headers, above a row that holds several (a title or a merged group
-    heading over the real header), is named with the row to set as ``header_row``."""
-
-    def hits(cells) -> int:
-        return len({fold_header(c) for c in cells if c is not None} & expected)
-
-    if len(rows) < header_row or hits(rows[header_row - 1]) >= 2:
-        return
-    for number in range(header_row + 1, len(rows) + 1):
-        if hits(rows[number - 1]) >= 2:
-            raise FileRejected(
-                [
-                    Problem(
-                        display_name,
-                        header_row,
-                        "(header)",
-                        f"this row does not hold the column headers; they seem to be on row {number} "
-                        "(a title or a merged heading sits above them): load the file with a mapping "
-                        f"that sets header_row = {number}",
-                    )
-                ]
-            )
 
 
 def _decode(data: bytes, display_name: str, encodings: list[str] | None) -> tuple[str, str]:
@@ -235,43 +193,6 @@ def _looks_utf16(data: bytes) -> bool:
     return half >= 4 and max(head[0::2].count(0), head[1::2].count(0)) >= 0.6 * half
 
 
-def _is_blank(cells: list) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def _frame(records: list[tuple[int, list]], headers: list[str], display_name: str) -> pl.DataFrame:
-    width = len(headers)
-    problems = []
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    rows: list[int] = []
-    for row_number, cells in records:
-        if len(cells) > width and not _is_blank(cells[width:]):
-            problems.append(
-                Problem(display_name, row_number, "(row)", f"has {len(cells)} cells but the header has {width} columns")
-            )
-            continue
-        rows.append(row_number)
-        for i in range(width):
-            value = cells[i] if i < len(cells) else None
-            columns[i].append(value if value not in ("",) else None)
-    if problems:
-        raise FileRejected(problems)
-    frame = pl.DataFrame(
-        {ROW: rows, **{f"c{i}": col for i, col in enumerate(columns)}},
-        schema={ROW: pl.Int64, **{f"c{i}": pl.String for i in range(width)}},
-    )
-    return frame
-
-
-def _headers(raw: list, display_name: str, header_row: int) -> list[str]:
-    headers = [("" if h is None else str(h)) for h in raw]
-    while headers and not headers[-1].strip():
-        headers.pop()
-    if not headers:
-        raise FileRejected([Problem(display_name, header_row, "(header)", "the header row is empty")])
-    return headers
-
-
 FAST_CSV_MIN_CHARS = 1 << 20  # files from this size are read by polars' CSV reader when they allow it
 
 
@@ -295,7 +216,7 @@ def _read_csv_fast(
         raw_header = next(reader, None)
     if raw_header is None or reader.line_num != header_row or head.tell() >= (1 << 16) - 1:
         return None  # a quoted header cell holding a line break: the careful path counts the rows
-    headers = _headers(raw_header, display_name, header_row)
+    headers = raw.headers(raw_header, display_name, header_row)
     width = len(headers)
     if len(raw_header) != width:
         return None
@@ -357,9 +278,9 @@ def _read_csv(
             if row_number < header_row:
                 continue
             if row_number == header_row:
-                headers = _headers(cells, display_name, header_row)
+                headers = raw.headers(cells, display_name, header_row)
                 continue
-            if not _is_blank(cells):
+            if not raw.is_blank(cells):
                 records.append((row_number, cells))
     except csv.Error as exc:
         raise FileRejected([Problem(display_name, reader.line_num, "(row)", f"cannot be read as CSV: {exc}")]) from None
@@ -380,87 +301,4 @@ def _read_csv(
                 )
             ]
         )
-    return RawTable(_frame(records, headers, display_name), headers, header_row, encoding)
-
-
-def _cell_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_xlsx(
-    path: Path, display_name: str, *, header_row: int, sheet: str | None, expected: set[str] | None = None
-) -> RawTable:
-    import zipfile
-
-    import openpyxl  # imported here: only XLSX loads pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRejected(
-            [Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]
-        ) from None
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise FileRejected(
-                [
-                    Problem(
-                        display_name,
-                        None,
-                        "sheet",
-                        f"no sheet named {sheet!r}; the workbook has {', '.join(workbook.sheetnames)}",
-                    )
-                ]
-            )
-        headers: list[str] | None = None
-        records: list[tuple[int, list]] = []
-        problems: list[Problem] = []
-        for row_number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if row_number < header_row:
-                continue
-            cells = [_cell_text(v) for v in values]
-            if row_number == header_row:
-                headers = _headers(cells, display_name, header_row)
-                continue
-            if _is_blank(cells):
-                continue
-            assert headers is not None  # set at header_row, the first row read
-            for i, cell in enumerate(cells[: len(headers)]):
-                if cell is not None and cell.startswith("="):
-                    problems.append(
-                        Problem(
-                            display_name,
-                            row_number,
-                            headers[i] or f"column {i + 1}",
-                            f"holds a formula ({cell[:40]}): paste values instead of formulas",
-                        )
-                    )
-            records.append((row_number, cells))
-    finally:
-        workbook.close()
-    if headers is None:
-        raise FileRejected(
-            [Problem(display_name, None, None, f"the sheet has no header row (expected at row {header_row})")]
-        )
-    if expected:
-        below = dict(records[:20])
-        rows = [headers if n == header_row else below.get(n, []) for n in range(1, max([header_row, *below]) + 1)]
-        _check_header_position(rows, header_row, expected, display_name)
-    if problems:
-        raise FileRejected(problems)
-    return RawTable(_frame(records, headers, display_name), headers, header_row, None)
+    return RawTable(raw.frame(records, headers, display_name), headers, header_row, encoding)

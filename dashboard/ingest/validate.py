@@ -6,23 +6,15 @@ as vectorised polars expressions, so a file of millions of rows is checked in on
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from dashboard.core.problems import Problem
-from dashboard.core.sources import SCHOOL_ATTRIBUTES, Column, Source
-from dashboard.ingest.readers import ROW
+from dashboard.core.sources import SCHOOL_ATTRIBUTES, Source
+from dashboard.ingest.parse import BAND, DEFAULT_MARKERS, blank_to_null, norm_marker, parse
+from dashboard.ingest.raw import ROW
 
-if TYPE_CHECKING:
-    from polars.expr.whenthen import ChainedThen, Then
-
-DEFAULT_MARKERS = ("*", "--", "-", "N/A", "n<10", "<5%", "> 95.0%", "s")
-# A band a publisher printed instead of a rate: "< 5.0%", ">95%", "≤5%", "<=5", "n<10" ...
-_BAND = r"^(n\s*)?(<=|>=|<|>|≤|≥)\s*\d+(\.\d+)?\s*%?$"
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
 MAX_PROBLEMS = 1000  # a file with more is reported with the first ones and a count
 
 
@@ -32,95 +24,6 @@ class Validated:
     new_schools: pl.DataFrame  # school_id, school_name, level, network of schools the file creates
     problems: list[Problem]
     year_starts: list[int]
-
-
-def _norm_marker(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
-
-
-def _blank_to_null(expr: pl.Expr) -> pl.Expr:
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
-
-
-def _number_text(expr: pl.Expr, commas: bool = True) -> pl.Expr:
-    """'1,234' -> '1234'; '75%' -> '75' is done by the caller for percents. ``commas=False``: the column has no
-    comma in any cell (nothing to take out)."""
-    if not commas:
-        return expr
-    return (
-        pl.when(expr.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")).then(expr.str.replace_all(",", "")).otherwise(expr)
-    )
-
-
-def _parse(column: Column, text: pl.Expr, *, cheap: bool = False, commas: bool = True) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, error message or null) for one column's cleaned text. ``cheap`` gives the same nulls with
-    constant messages (finding the bad rows of a large file without building a message for every row)."""
-    quoted = pl.lit("'") if cheap else pl.concat_str(pl.lit("'"), text.str.slice(0, 60), pl.lit("'"))
-    kind = column.kind
-    if kind == "text":
-        too_long = text.str.len_chars() > column.max_length
-        return text, pl.when(too_long).then(pl.lit(f"longer than {column.max_length} characters"))
-    if kind == "choice":
-        lowered = text.str.to_lowercase().str.replace_all(r"[\s-]+", "_")
-        aliases = {k.replace(" ", "_").replace("-", "_"): v for k, v in column.aliases.items()}
-        value = lowered.replace(aliases) if aliases else lowered
-        bad = text.is_not_null() & ~value.is_in(list(column.choices))
-        return value, pl.when(bad).then(pl.concat_str(quoted, pl.lit(f" is not one of {', '.join(column.choices)}")))
-    if kind in ("int", "float", "pct"):
-        cleaned = _number_text(text, commas)
-        if kind == "pct":
-            cleaned = cleaned.str.strip_suffix("%").str.strip_chars()
-        as_float = cleaned.cast(pl.Float64, strict=False)
-        if kind == "int":
-            value = as_float.cast(pl.Int64, strict=False)
-            not_number = text.is_not_null() & (
-                as_float.is_null() | (as_float != as_float.floor()) | as_float.is_infinite()
-            )
-            error: Then | ChainedThen = pl.when(not_number).then(
-                pl.concat_str(quoted, pl.lit(" is not a whole number"))
-            )
-            overflow = as_float.abs() > 2_000_000_000
-            error = error.when(overflow).then(pl.concat_str(quoted, pl.lit(" is too large")))
-        else:
-            value = as_float
-            not_number = text.is_not_null() & (as_float.is_null() | as_float.is_nan() | as_float.is_infinite())
-            error = pl.when(not_number).then(pl.concat_str(quoted, pl.lit(" is not a number")))
-        low = 0 if kind == "pct" else column.min
-        high = 100 if kind == "pct" else column.max
-        if low is not None:
-            error = error.when(value < low).then(
-                pl.concat_str(quoted, pl.lit(f" is below {low:g}" if low else " is negative"))
-            )
-        if high is not None:
-            what = " is above 100 percent" if kind == "pct" else f" is above {high:g}"
-            error = error.when(value > high).then(pl.concat_str(quoted, pl.lit(what)))
-        return value, error
-    if kind == "date":
-        head = text.str.slice(0, 10)
-        value = pl.coalesce(
-            *[head.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[:1]],
-            *[text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[1:]],
-        )
-        error = pl.when(text.is_not_null() & value.is_null()).then(
-            pl.concat_str(quoted, pl.lit(" is not a date (use YYYY-MM-DD)"))
-        )
-        return value, error
-    if kind == "school_year":
-        parts = text.str.extract_groups(r"^(\d{4})\s*[-–/]\s*(\d{2}|\d{4})$")
-        start = parts.struct.field("1").cast(pl.Int64, strict=False)
-        end = parts.struct.field("2").cast(pl.Int64, strict=False)
-        end_full = (
-            pl.when(end < 100)
-            .then(start - start % 100 + end + pl.when(end < start % 100).then(100).otherwise(0))
-            .otherwise(end)
-        )
-        ok = start.is_not_null() & (end_full == start + 1)
-        error = pl.when(text.is_not_null() & ~ok).then(
-            pl.concat_str(quoted, pl.lit(" is not a school year (use YYYY-YY, for example 2024-25)"))
-        )
-        return pl.when(ok).then(start), error
-    raise ValueError(f"unknown column kind {kind}")
 
 
 def validate(
@@ -157,7 +60,7 @@ def validate(
 def _typed(
     frame: pl.DataFrame, source: Source, *, markers: list[str], settings: dict[str, float], today: dt.date, cheap: bool
 ) -> pl.DataFrame:
-    marker_set = sorted({_norm_marker(m) for m in [*DEFAULT_MARKERS, *markers]})
+    marker_set = sorted({norm_marker(m) for m in [*DEFAULT_MARKERS, *markers]})
     columns: dict[str, pl.Expr] = {}
     errors: list[tuple[str, pl.Expr]] = []  # (column, message expr)
     marker_texts: list[pl.Expr] = []
@@ -188,7 +91,7 @@ def _typed(
     for column in source.columns:
         if column.markable:
             text = pl.col(f"_txt_{column.name}")
-            band = text.str.contains(_BAND)
+            band = text.str.contains(BAND)
             flags[f"_band_{column.name}"] = band
             flags[f"_mark_{column.name}"] = text.is_not_null() & (
                 text.str.replace_all(r"\s+", "").str.to_lowercase().is_in(marker_set) | band
@@ -213,7 +116,7 @@ def _typed(
             marked = is_marker
         else:
             marked = pl.lit(False)
-        value, error = _parse(column, text, cheap=cheap, commas=column.name in commas)
+        value, error = parse(column, text, cheap=cheap, commas=column.name in commas)
         if column.required:
             error = pl.when(text.is_null() & ~marked.fill_null(False)).then(pl.lit("missing value")).otherwise(error)
         if column.kind == "date":
@@ -228,7 +131,7 @@ def _typed(
             )
         columns[column.name] = value
         errors.append((column.name, error))
-    attrs = {a: _blank_to_null(pl.col(a)) for a in SCHOOL_ATTRIBUTES if a in frame.columns and a not in columns}
+    attrs = {a: blank_to_null(pl.col(a)) for a in SCHOOL_ATTRIBUTES if a in frame.columns and a not in columns}
     typed = frame.select(
         ROW,
         *[expr.alias(name) for name, expr in columns.items()],
@@ -387,10 +290,10 @@ def _schools(
     if not new.is_empty() and "level" in new.columns:
         from dashboard.core.sources import SCHOOLS  # levels are checked like the schools file's own
 
-        level, _ = _parse(SCHOOLS.column("level"), pl.col("level"))
+        level, _ = parse(SCHOOLS.column("level"), pl.col("level"))
         new = new.with_columns(level.alias("level"))
         if "_new_level" in rows.columns:  # a level the schools file would reject is reported, not stored
-            _, error = _parse(SCHOOLS.column("level"), pl.col("_new_level"))
+            _, error = parse(SCHOOLS.column("level"), pl.col("_new_level"))
             bad = (
                 rows.filter(pl.col("school_id").is_in(new["school_id"].to_list()))
                 .select(ROW, error.alias("_error"))

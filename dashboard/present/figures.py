@@ -7,7 +7,7 @@ from typing import cast
 
 import plotly.graph_objects as go
 
-from dashboard.present import charts
+from dashboard.present import charts, matrix_charts
 from dashboard.present.common import PageView
 
 
@@ -77,7 +77,7 @@ def school_proficiency(v: PageView) -> go.Figure:
 
 
 def trust_heatmap(v: PageView, metric: str) -> go.Figure:
-    return charts.heatmap_figure(
+    return matrix_charts.heatmap_figure(
         v.frames["heatmap"],
         "facet",
         "school_name",
@@ -103,7 +103,7 @@ def cpl_consistency(v: PageView, unit: str = "school_name") -> go.Figure:
 
 
 def readiness_latest(v: PageView) -> go.Figure:
-    return charts.bullet_figure(
+    return matrix_charts.bullet_figure(
         v.frames["latest"], "school_name", "pct_ready_of_cast", "threshold_pct", "passed", "label", v.titles["latest"]
     )
 
@@ -135,7 +135,7 @@ def equity_change(v: PageView) -> go.Figure:
 
 
 def culture_scatter(v: PageView, measure: str) -> go.Figure:
-    return charts.scatter_figure(
+    return matrix_charts.scatter_figure(
         v.frames["scatter"],
         cast(str, v.extra["measure"]),
         "all_students_change_pp",
@@ -207,7 +207,7 @@ def cpl_types(v: PageView) -> go.Figure:
 
 def cpl_monthly(d: PageView, unit: str) -> go.Figure:
     monthly = d.frames["monthly"]
-    return charts.heatmap_figure(
+    return matrix_charts.heatmap_figure(
         monthly,
         "month_label",
         unit,
@@ -221,7 +221,7 @@ def cpl_monthly(d: PageView, unit: str) -> go.Figure:
 
 
 def cpl_calendar(d: PageView) -> go.Figure:
-    return charts.calendar_figure(d.frames["calendar"], d.titles["calendar"])
+    return matrix_charts.calendar_figure(d.frames["calendar"], d.titles["calendar"])
 
 
 def cpl_protocols(d: PageView) -> go.Figure:
@@ -279,6 +279,6 @@ def readiness_trend(v: PageView) -> go.Figure:
 
 
 def equity_grid(grid: PageView, performance_names: tuple | list) -> go.Figure:
-    return charts.grid_figure(
+    return matrix_charts.grid_figure(
         grid.frames["grid"], grid.titles["grid"], note=grid.notes["grid"], level_names=performance_names
     )

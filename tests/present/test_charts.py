@@ -5,7 +5,7 @@ import itertools
 import plotly.io as pio
 import polars as pl
 
-from dashboard.present import charts, projector
+from dashboard.present import charts, matrix_charts, projector
 
 
 def test_template_is_registered_with_the_okabe_ito_palette():
@@ -94,7 +94,7 @@ def test_heatmap_prints_cell_text_and_leaves_withheld_cells_blank():
             "label": ["3.50", "4.00", "n<5", "2.50 †"],
         }
     )
-    fig = charts.heatmap_figure(df, "facet", "school", "value", "label", "Trust", z_range=(1, 5))
+    fig = matrix_charts.heatmap_figure(df, "facet", "school", "value", "label", "Trust", z_range=(1, 5))
     heat = fig.data[0]
     assert [list(r) for r in heat.z] == [[3.5, 4.0], [None, 2.5]]
     assert [list(r) for r in heat.text] == [["3.50", "4.00"], ["n<5", "2.50 †"]]
@@ -111,7 +111,7 @@ def test_bullet_figure_colours_by_passed_and_marks_thresholds():
             "label": ["84% ready: passed", "60% ready: not yet"],
         }
     )
-    fig = charts.bullet_figure(df, "school", "pct", "threshold", "passed", "label", "Latest vote")
+    fig = matrix_charts.bullet_figure(df, "school", "pct", "threshold", "passed", "label", "Latest vote")
     bars, ticks = fig.data
     assert list(bars.marker.color) == [charts.GOOD, charts.NOT_YET]
     assert list(bars.text) == ["84% ready: passed", "60% ready: not yet"]
@@ -120,7 +120,7 @@ def test_bullet_figure_colours_by_passed_and_marks_thresholds():
 
 def test_scatter_labels_each_point():
     df = pl.DataFrame({"name": ["X", "Y"], "x": [1.0, -2.0], "y": [3.0, 0.5]})
-    fig = charts.scatter_figure(df, "x", "y", "name", "Trust against change", x_title="t", y_title="pp")
+    fig = matrix_charts.scatter_figure(df, "x", "y", "name", "Trust against change", x_title="t", y_title="pp")
     assert list(fig.data[0].text) == ["X", "Y"]
     assert fig.layout.title.text == "Trust against change"
 
@@ -144,14 +144,16 @@ def test_a_heatmap_of_many_schools_keeps_the_rows_with_the_lowest_mean():
         for i in range(50)
         for f in ("a", "b")
     ]
-    fig = charts.heatmap_figure(pl.DataFrame(rows), "facet", "school", "score", "label", "Trust", z_range=(0, 100))
+    fig = matrix_charts.heatmap_figure(
+        pl.DataFrame(rows), "facet", "school", "score", "label", "Trust", z_range=(0, 100)
+    )
     assert list(fig.data[0].y) == [f"S{i:02d}" for i in range(40)]
     assert fig.layout.title.text.replace("<br>", " ").endswith("the 40 lowest of 50 shown (all in the data table)")
 
 
 def test_a_scatter_of_many_schools_names_them_in_the_hover_only():
     df = pl.DataFrame({"x": [float(i) for i in range(41)], "y": [1.0] * 41, "name": [f"S{i}" for i in range(41)]})
-    fig = charts.scatter_figure(df, "x", "y", "name", "t", x_title="x", y_title="y")
+    fig = matrix_charts.scatter_figure(df, "x", "y", "name", "t", x_title="x", y_title="y")
     assert fig.data[0].mode == "markers" and len(fig.data[0].text) == 41
 
 
