@@ -126,6 +126,19 @@ def cmd_imports(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    from dashboard.services import purge
+
+    try:
+        result = purge.purge(
+            _engine(args), args.before, user=args.user or _os_user(), audit_user=_audit_user(args.user)
+        )
+    except purge.PurgeError as exc:
+        raise UsageError(str(exc)) from None
+    print(result.summary())
+    return 0
+
+
 def _os_user() -> str:
     import getpass
 
@@ -293,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("id", type=int)
     u.add_argument("--user", default=None)
     p.set_defaults(func=cmd_imports)
+
+    p = with_db(sub.add_parser("purge", help="records retention: delete every source's rows before a school year"))
+    p.add_argument("--before", required=True, help="the first school year kept, e.g. 2021-22")
+    p.add_argument("--user", default=None, help="who is purging (default: the login name)")
+    p.set_defaults(func=cmd_purge)
 
     for name, what in (
         ("backup", "copy the embedded database to FILE while it runs"),

@@ -38,6 +38,14 @@ if history.height:
 else:
     st.info("No files have been loaded yet.")
 
+st.subheader("Records retention")
+st.caption(
+    "Remove what the district may no longer keep: every source's rows of the school years before the one chosen, "
+    "and their history. Recorded in the import history and the audit log; the audit log itself is kept for the "
+    "days of the setting audit_log_days."
+)
+ui.purge_controls()
+
 st.subheader("Templates")
 st.write("Each template is the canonical header of one source; optional columns may be left out.")
 for col, name in zip(st.columns(len(SOURCES)), SOURCES, strict=True):

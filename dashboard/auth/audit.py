@@ -1,6 +1,7 @@
 """The audit log: who did what, when. Logins, failed logins, lockouts, logouts, account changes, data loads and
-undos, downloads and refused page requests. Readable by admins (the Admin page) and never holding a password or a
-figure: ``detail`` names what was done (a file, a table, an account), not the data.
+undos, records-retention purges, downloads and refused page requests. Readable by admins (the Admin page) and never
+holding a password or a figure: ``detail`` names what was done (a file, a table, an account), not the data. An entry
+is kept for ``audit_log_days`` (a setting), then deleted.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import polars as pl
 import sqlalchemy as sa
 
+from dashboard.store import settings
 from dashboard.store.schema import audit_log
 
 ACTIONS = (
@@ -23,6 +25,7 @@ ACTIONS = (
     "download",
     "denied",
     "session_expired",
+    "purge",
 )
 
 
@@ -41,9 +44,17 @@ def record(conn_or_engine: sa.Connection | sa.Engine, username: str, action: str
     )
     if isinstance(conn_or_engine, sa.Engine):
         with conn_or_engine.begin() as conn:
-            conn.execute(sa.insert(audit_log).values(**values))
+            _write(conn, values)
     else:
-        conn_or_engine.execute(sa.insert(audit_log).values(**values))
+        _write(conn_or_engine, values)
+
+
+def _write(conn: sa.Connection, values: dict) -> None:
+    """The entry, and the end of every entry older than the setting ``audit_log_days`` (records retention: the log
+    is kept that long, counted back from each new entry)."""
+    days = settings.load(conn)["audit_log_days"]
+    conn.execute(sa.delete(audit_log).where(audit_log.c.at < values["at"] - dt.timedelta(days=days)))
+    conn.execute(sa.insert(audit_log).values(**values))
 
 
 def read(

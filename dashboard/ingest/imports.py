@@ -65,6 +65,8 @@ def undo(engine: sa.Engine, import_id: int, *, user: str | None = None) -> str:
             raise UndoRefused(f"there is no import {import_id}")
         if row["status"] == "undone":
             raise UndoRefused(f"import {import_id} was undone already")
+        if row["status"] == "purged":
+            raise UndoRefused(f"import {import_id} is a records-retention purge: what it removed is gone for good")
         later = set()
         for hist in HISTORY_TABLES.values():
             later |= set(

@@ -124,6 +124,13 @@ SETTINGS: dict[str, Setting] = {
             50,
             "The largest file, in megabytes, that the Data page accepts for upload (the command line has no limit).",
         ),
+        Setting(
+            "audit_log_days",
+            730,
+            "How many days the audit log keeps an entry (logins, loads, purges, downloads, account changes); older "
+            "entries are deleted as new ones are written. Check the district's records-retention schedule.",
+            floor=30,
+        ),
     )
 }
 

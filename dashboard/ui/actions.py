@@ -8,7 +8,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.auth import access
-from dashboard.services import board_pack, loading, undo
+from dashboard.core.school_year import school_year_label
+from dashboard.services import board_pack, loading, purge, undo
 from dashboard.services.loading import UploadResult
 from dashboard.ui.data import get_engine, read_data_version, settings_values
 from dashboard.ui.render import show_table
@@ -47,6 +48,39 @@ def undo_controls(history: pl.DataFrame) -> None:
         and chosen is not None
     ):
         done, message = undo_import(int(chosen))
+        (st.success if done else st.error)(message)
+
+
+def purge_controls() -> None:
+    """Records retention, for an admin: pick the first school year to keep, read what would be removed, type the
+    year to confirm, and purge (every source's rows and history before it, in one transaction, audited). Drawn only
+    while its expander is open: the stored years and the counts are read then, not on every run of the page."""
+    section = st.expander("Purge records before a school year", key="purge_open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        _purge_form()
+
+
+def _purge_form() -> None:
+    years = purge.stored_years(get_engine())[1:]  # purging before the oldest stored year would remove nothing
+    if not years:
+        st.caption("Only one school year is stored: there is nothing older to remove.")
+        return
+    labels = [school_year_label(y) for y in years]
+    before = st.selectbox("Keep the school years from", labels, key="purge_before")  # the least removed, unless chosen
+    with get_engine().connect() as conn:
+        rows, history = purge.counts_before(conn, purge.year_start_of(before))
+    each = ", ".join(f"{n:,} {source}" for source, n in rows.items() if n) or "none"
+    st.warning(
+        f"This deletes, for good, every row of the school years before {before}: {sum(rows.values()):,} rows "
+        f"({each}) and {sum(history.values()):,} history rows. It cannot be undone. Schools stay."
+    )
+    typed = st.text_input(f"Type {before} to confirm", key="purge_confirm")
+    if st.button("Purge these records", key="purge", disabled=typed.strip() != before):
+        done, message = purge.purge_for(get_engine(), access.current(), before)
+        if done:
+            read_data_version()  # the rest of this run shows the data as it now is
         (st.success if done else st.error)(message)
 
 
