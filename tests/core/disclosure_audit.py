@@ -446,15 +446,25 @@ def build_system(
             parts = [groups[g] for g in members if g in groups]
             if not parts:
                 continue
-            ns = [cells[p].n for p in parts]
-            ps = [cells[p].truth for p in parts]
-            if None in ns or total.n is None or sum(ns) != total.n:
-                continue  # tested counts unknown or not adding up: not a relation the attacker can rely on
-            if None not in ps and total.truth is not None and sum(ps) != total.truth:
-                continue
+            if not (
+                _can_hold(total.n, [cells[p].n for p in parts])
+                and _can_hold(total.truth, [cells[p].truth for p in parts])
+            ):
+                continue  # the raw data says the family does not add up here: not a relation to rely on
             relations.append(Relation("E2 family", total.key, parts))
 
     return System(cells, relations, inconsistencies, leaks, name or "+".join(views))
+
+
+def _can_hold(total: int | None, parts: list[int | None]) -> bool:
+    """Whether total = sum(parts) holds in the raw data, or, where a publisher's marker hides some of them (truth
+    unknown), could hold (the attacker is then assumed to know it: conservative)."""
+    known = [p for p in parts if p is not None]
+    if total is None:
+        return True
+    if len(known) == len(parts):
+        return sum(known) == total
+    return sum(known) <= total
 
 
 def _members_n(members, cells, subject, group, grade, year):
