@@ -12,7 +12,7 @@ from pathlib import Path
 from dashboard.core import paths
 
 ROOT = paths.ROOT
-EXPORT_TABLES = ("gains", "trust_change", "cpl_cadence", "readiness", "school_summary")
+EXPORT_TABLES = ("gains", "cohort_growth", "trust_change", "cpl_cadence", "readiness", "school_summary")
 
 
 class UsageError(Exception):

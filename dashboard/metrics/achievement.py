@@ -10,6 +10,7 @@ from dashboard.core import privacy
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
+from dashboard.metrics import timeline
 
 c = pl.col
 F = pl.Float64
@@ -35,6 +36,9 @@ GAINS_COLUMNS = [
     "ci_high",
     "suppressed",
     "suppression_reason",
+    "change_ci_low",
+    "change_ci_high",
+    "change_signal",
 ]
 GAINS_FIGURES = [
     "n_tested",
@@ -48,12 +52,54 @@ GAINS_FIGURES = [
     "gap_change_pp",
     "ci_low",
     "ci_high",
+    "change_ci_low",
+    "change_ci_high",
+    "change_signal",
 ]
 
+UP, DOWN, WITHIN_NOISE = "up", "down", "within_noise"  # ``change_signal``: beyond chance either way, or not
 
-def gains_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
+
+def change_interval(pct: pl.Expr, n: pl.Expr, prior_pct: pl.Expr, prior_n: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The 95% interval of a change in a rate, in percentage points, and its signal (CONTRACT.md, ``gains``):
+    Newcombe's hybrid score interval (his method 10) from the two years' Wilson intervals, no continuity
+    correction, from the unrounded rates (percent) and counts tested. With p1, p0 this and last year's rates and
+    (l, u) their Wilson bounds, d = p1 - p0, low = d - sqrt((p1 - l1)^2 + (u0 - p0)^2), high = d + sqrt((u1 -
+    p1)^2 + (p0 - l0)^2); the signal is ``up`` where low > 0, ``down`` where high < 0, else ``within_noise``. Blank
+    where either rate or count is. One function for school rows, rollups and cohort growth alike."""
+    l1, u1 = privacy.wilson_interval(pct * n.cast(F) / 100, n.cast(F))
+    l0, u0 = privacy.wilson_interval(prior_pct * prior_n.cast(F) / 100, prior_n.cast(F))
+    d = pct - prior_pct
+    low = d - ((pct - l1) ** 2 + (u0 - prior_pct) ** 2).sqrt()
+    high = d + ((u1 - pct) ** 2 + (prior_pct - l0) ** 2).sqrt()
+    signal = (
+        pl.when(low.is_null() | high.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(low > 0)
+        .then(pl.lit(UP))
+        .when(high < 0)
+        .then(pl.lit(DOWN))
+        .otherwise(pl.lit(WITHIN_NOISE))
+    )
+    return low, high, signal
+
+
+def with_change_interval(frame: pl.DataFrame, prefix: str = "change") -> pl.DataFrame:
+    """``frame`` (``pct_proficient``, ``n_tested``, ``prior_pct_proficient``, ``prior_n_tested``) with
+    ``{prefix}_ci_low``, ``{prefix}_ci_high`` and ``{prefix}_signal`` of ``change_interval`` appended: the call a
+    rollup's change rows make, as the school rows do."""
+    low, high, signal = change_interval(
+        c("pct_proficient"), c("n_tested"), c("prior_pct_proficient"), c("prior_n_tested")
+    )
+    return frame.with_columns(
+        low.alias(f"{prefix}_ci_low"), high.alias(f"{prefix}_ci_high"), signal.alias(f"{prefix}_signal")
+    )
+
+
+def gains_from_cells(cells: pl.DataFrame, notes: pl.DataFrame | None = None) -> pl.DataFrame:
     """Year-over-year change per cell key (a key with no row the year before has no change row), with the gap to
-    All Students in both years and the Wilson interval; every figure blank where either year is withheld."""
+    All Students in both years and the Wilson interval; every figure blank where either year is withheld. No change
+    row crosses a ``break`` among the timeline ``notes`` of its school or of the district (``timeline``)."""
     key = ["school_id", "subject", "student_group", "grade"]
     all_students = cells.filter(c("student_group") == ALL_STUDENTS).select(
         "school_id",
@@ -80,6 +126,8 @@ def gains_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
     ci_low, ci_high = privacy.wilson_interval(successes, c("n_tested").cast(F))
     gains = (
         cells.join(prior, on=[*key, "year_start"], how="inner")
+        .pipe(timeline.drop_across_breaks, notes)
+        .pipe(with_change_interval)
         .with_columns(
             (c("pct_proficient") - c("prior_pct_proficient")).alias("change_pp"),
             c("_gap").alias("gap_to_all_pp"),
@@ -96,6 +144,9 @@ def gains_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
         )
     )
     gains = privacy.blank_withheld(gains, GAINS_FIGURES)
+    gains = gains.with_columns(  # the signal is blank wherever the change is
+        pl.when(c("change_pp").is_null()).then(None).otherwise(c("change_signal")).alias("change_signal")
+    )
     # the gap is withheld, too, where All Students is withheld in either year
     gap_hidden = c("_all_withheld").fill_null(False) | c("_prior_all_withheld").fill_null(False)
     gains = gains.with_columns(

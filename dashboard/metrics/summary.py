@@ -8,7 +8,7 @@ import polars as pl
 
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
-from dashboard.metrics.achievement import gains_from_cells, school_level_cells
+from dashboard.metrics.achievement import DOWN, gains_from_cells, school_level_cells
 from dashboard.metrics.readiness import latest_votes
 from dashboard.metrics.trust import trust_index
 
@@ -99,7 +99,6 @@ def school_summary_from(
             (c("pct") - c("_prior")).alias("all_students_change_pp"),
         )
     )
-    band = values["maintained_band_pp"]
     group_changes = gains_from_cells(
         school_cells.with_columns(
             pl.lit("All").alias("grade"),
@@ -107,9 +106,9 @@ def school_summary_from(
             pl.lit(None, dtype=S).alias("shown_as"),
         )
     )
-    # declined: beyond the maintained band, and by more than chance (last year's rate lies above this year's 95%
-    # interval), so a small group's swing is not counted as a decline
-    is_declined = (c("change_pp") <= -band) & (c("ci_high") < c("prior_pct_proficient"))
+    # declined: by more than chance (the change's own 95% interval lies below zero: ``change_signal`` down), so a
+    # small group's swing within noise is never counted as a decline
+    is_declined = c("change_signal") == DOWN
     latest_change_year = group_changes.group_by("school_id").agg(c("year_start").max().alias("_y"))
     declined = (
         group_changes.join(latest_change_year, on="school_id")

@@ -14,6 +14,7 @@ from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
 from dashboard.metrics.achievement import GAINS_COLUMNS, gains_from_cells, school_level_cells, weighted_rollup
+from dashboard.metrics.cohort import COHORT_COLUMNS, cohort_growth_from_cells
 from dashboard.metrics.cpl import CPL_COLUMNS
 from dashboard.metrics.readiness import READINESS_COLUMNS, readiness_from_votes
 from dashboard.metrics.summary import SUMMARY_COLUMNS, school_summary_from
@@ -176,6 +177,11 @@ def gains(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = Non
     )
 
 
+def cohort_growth(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """The same grade group a year later, where a school reports grades (``cohort.cohort_growth_from_cells``)."""
+    return cohort_growth_from_cells(achievement_cells(conn, t, school_ids)).select(COHORT_COLUMNS)
+
+
 def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:
     """The whole district's All Students proficiency per year, by subject and for all subjects together (subject
     ``All``), weighted by counts, with the number of schools: the benchmark shown beside a scoped user's own
@@ -314,6 +320,8 @@ def export_table(
         t = Thresholds.from_settings(values)
         if table == "gains":
             return gains(conn, t, school_ids)
+        if table == "cohort_growth":
+            return cohort_growth(conn, t, school_ids)
         if table == "trust_change":
             return trust_change(conn, t, school_ids)
         if table == "cpl_cadence":

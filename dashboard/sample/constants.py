@@ -345,6 +345,14 @@ PROGRAM_GROUPS = ("English Learners", "Students with Disabilities", "Economicall
 PROGRAM_SHARE_RANGE = ((0.04, 0.30), (0.10, 0.18), (0.20, 0.85))
 PROGRAM_OFFSET = (-1.0, -1.3, -0.5)
 GRADE_ALL = "All"
+# the grades a school of each level tests (state tests run in grades 3 to 8 and once in high school), each beside
+# the school's All rows
+GRADES_BY_LEVEL = {
+    "elementary": ("3", "4", "5"),
+    "middle": ("6", "7", "8"),
+    "high": ("11",),
+    "k8": ("3", "4", "5", "6", "7", "8"),
+}
 TESTED_SHARE = {"elementary": 0.5, "middle": 0.95, "high": 0.3, "k8": 0.65}
 TESTED_NOISE_SD = 0.04
 ACHIEVEMENT_BASE, ACHIEVEMENT_BASE_SD, ACHIEVEMENT_CULTURE = -0.1, 0.5, 0.35

@@ -26,6 +26,7 @@ from dashboard.sample.constants import (
     GAIN_PER_CULTURE,
     GAP_CLOSING,
     GRADE_ALL,
+    GRADES_BY_LEVEL,
     LEVELS,
     PROGRAM_GROUPS,
     PROGRAM_OFFSET,
@@ -239,14 +240,94 @@ def achievement(
     tested = np.concatenate([all_tested, tested], axis=-1)
     proficient = np.concatenate([all_proficient[..., None], proficient], axis=-1)
     school, year, subject, group = np.nonzero(tested > 0)
-    return pl.DataFrame(
+    groups = pl.Series([ALL_STUDENTS, *RACE_GROUPS, *PROGRAM_GROUPS])
+    all_rows = pl.DataFrame(
         {
             "school_id": pl.Series(district.ids).gather(school),
             "school_year": pl.Series([school_year_label(y) for y in year_starts]).gather(year),
             "subject": pl.Series(list(SUBJECTS)).gather(subject),
-            "student_group": pl.Series([ALL_STUDENTS, *RACE_GROUPS, *PROGRAM_GROUPS]).gather(group),
+            "student_group": groups.gather(group),
             "grade": [GRADE_ALL] * len(school),
             "n_tested": tested[school, year, subject, group],
             "n_proficient": proficient[school, year, subject, group],
         }
     )
+    # drawn after every All row, from the same stream: the All rows are those of a sample without grades
+    grade_tested, grade_proficient = _grade_split(rng, district, n_all, race_tested, program_tested, proficient)
+    school, year, subject, group, slot = np.nonzero(grade_tested > 0)
+    width = max(len(g) for g in GRADES_BY_LEVEL.values())
+    label = np.array([[*GRADES_BY_LEVEL[level], *[""] * (width - len(GRADES_BY_LEVEL[level]))] for level in LEVELS])
+    grade_rows = pl.DataFrame(
+        {
+            "school_id": pl.Series(district.ids).gather(school),
+            "school_year": pl.Series([school_year_label(y) for y in year_starts]).gather(year),
+            "subject": pl.Series(list(SUBJECTS)).gather(subject),
+            "student_group": groups.gather(group),
+            "grade": pl.Series(label[district.levels[school], slot], dtype=pl.String),
+            "n_tested": grade_tested[school, year, subject, group, slot],
+            "n_proficient": grade_proficient[school, year, subject, group, slot],
+        }
+    )
+    return pl.concat([all_rows, grade_rows])
+
+
+def _split(rng: np.random.Generator, counts: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """``counts`` (any shape) dealt out at random over the last axis of ``capacity`` (that shape plus one axis), no
+    slot over its capacity: a multivariate hypergeometric draw, made as one hypergeometric draw per slot."""
+    out = np.zeros(capacity.shape, dtype=np.int64)
+    left = counts.astype(np.int64)
+    room = capacity.sum(axis=-1)
+    for k in range(capacity.shape[-1]):
+        room = room - capacity[..., k]
+        out[..., k] = rng.hypergeometric(capacity[..., k], room, left)
+        left = left - out[..., k]
+    return out
+
+
+def _grade_split(
+    rng: np.random.Generator,
+    district: District,
+    n_all: np.ndarray,
+    race_tested: np.ndarray,
+    program_tested: np.ndarray,
+    proficient: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The school's All rows dealt out over its tested grades (``GRADES_BY_LEVEL``): students to grades about
+    evenly, each race group's students and proficient students among them, so that the grade rows of every race
+    group and of All Students add up to their All rows; a programme group's students are drawn from its grade's
+    students, its proficient students from its grade's proficient ones (where the All rows allow it, they add up
+    too). Returns tested and proficient, schools x years x subjects x groups x grade slots."""
+    grades = np.array([len(GRADES_BY_LEVEL[level]) for level in LEVELS])[district.levels]
+    slots = int(grades.max())
+    n, n_years = n_all.shape
+    all_by_grade = np.zeros((n, n_years, slots), dtype=np.int64)
+    left = n_all.astype(np.int64)
+    for k in range(slots):  # about evenly: each grade a binomial share of the students not yet placed
+        share = np.where(k < grades, 1.0 / np.maximum(grades - k, 1), 0.0)[:, None]
+        all_by_grade[..., k] = rng.binomial(left, share)
+        left = left - all_by_grade[..., k]
+    # the races of each grade's students, from the school's race counts (a table with both margins fixed)
+    race_left = race_tested.astype(np.int64).copy()
+    race_by_grade = np.zeros((*race_tested.shape, slots), dtype=np.int64)
+    for k in range(slots):
+        race_by_grade[..., k] = _split(rng, all_by_grade[..., k], race_left)
+        race_left -= race_by_grade[..., k]
+    program_by_grade = _split(
+        rng, program_tested, np.broadcast_to(all_by_grade[:, :, None, :], (*program_tested.shape, slots))
+    )
+    n_race = race_tested.shape[-1]
+    n_subjects = proficient.shape[2]
+    race_proficient = _split(
+        rng,
+        proficient[..., 1 : 1 + n_race],
+        np.broadcast_to(race_by_grade[:, :, None], (n, n_years, n_subjects, n_race, slots)),
+    )
+    all_proficient = race_proficient.sum(axis=-2)  # schools x years x subjects x slots
+    program = np.broadcast_to(program_by_grade[:, :, None], (n, n_years, n_subjects, *program_by_grade.shape[2:]))
+    room = np.minimum(program, all_proficient[..., None, :])
+    program_proficient = _split(rng, np.minimum(proficient[..., 1 + n_race :], room.sum(axis=-1)), room)
+    tested = np.concatenate(
+        [all_by_grade[:, :, None, None, :], race_by_grade[:, :, None], program_by_grade[:, :, None]], axis=3
+    )
+    tested = np.broadcast_to(tested, (n, n_years, n_subjects, *tested.shape[3:]))
+    return tested, np.concatenate([all_proficient[..., None, :], race_proficient, program_proficient], axis=3)

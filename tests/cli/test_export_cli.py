@@ -1,7 +1,7 @@
 """``district-dashboard export`` (CONTRACT.md, Command line and Computed tables): the CSV has exactly the contract's
 columns in order, text that a spreadsheet would run as a formula is neutralised while numbers stay numbers,
 ``--min-n`` may raise the threshold but never lower it, and the sample district goes through sample -> load ->
-export for all five tables."""
+export for every table."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ from dashboard.ingest.loader import files_in_directory, load_files
 CONTRACT_COLUMNS = {
     "gains": "school_id, school_name, subject, student_group, grade, school_year, prior_year, n_tested, "
     "prior_n_tested, pct_proficient, prior_pct_proficient, change_pp, change_relative_pct, gap_to_all_pp, "
-    "prior_gap_to_all_pp, gap_change_pp, ci_low, ci_high, suppressed, suppression_reason",
+    "prior_gap_to_all_pp, gap_change_pp, ci_low, ci_high, suppressed, suppression_reason, change_ci_low, "
+    "change_ci_high, change_signal",
+    "cohort_growth": "school_id, school_name, subject, student_group, school_year, grade, prior_grade, n_tested, "
+    "prior_n_tested, pct_proficient, prior_pct_proficient, change_pp, change_ci_low, change_ci_high, change_signal, "
+    "suppressed, suppression_reason",
     "trust_change": "school_id, school_name, wave, respondent_group, facet, school_year, prior_year, mean_score, "
     "prior_mean_score, change, pct_favorable, n_respondents, response_rate, low_response, suppressed, "
     "suppression_reason",
@@ -45,6 +49,9 @@ GAINS_FIGURES = [
     "gap_change_pp",
     "ci_low",
     "ci_high",
+    "change_ci_low",
+    "change_ci_high",
+    "change_signal",
 ]
 
 

@@ -270,10 +270,14 @@ def test_at_least_three_schools_cross_the_readiness_threshold(tables):
     assert crossed >= 3
 
 
+GRADES_BY_LEVEL = {"elementary": {"3", "4", "5"}, "middle": {"6", "7", "8"}, "high": {"11"}, "k8": set("345678")}
+
+
 def test_achievement_integrity(tables):
-    achievement = tables["achievement.csv"]
+    every = tables["achievement.csv"]
+    assert (every["n_proficient"] <= every["n_tested"]).all()
+    achievement = every.filter(pl.col("grade") == "All")
     assert set(achievement["subject"]) == {"ELA", "Math"}
-    assert set(achievement["grade"]) == {"All"}
     assert set(achievement["student_group"]) <= set(RACE_GROUPS + OTHER_GROUPS)
     assert (achievement["n_proficient"] <= achievement["n_tested"]).all()
     assert achievement["n_proficient"].min() >= 0 and achievement["n_tested"].min() >= 1
@@ -290,6 +294,43 @@ def test_achievement_integrity(tables):
     assert joined.height == totals.height == 24 * len(DEFAULT_YEARS) * 2
     assert (joined["n_tested"] == joined["all_tested"]).all()
     assert (joined["n_proficient"] == joined["all_proficient"]).all()
+
+
+def test_grade_rows_by_school_level_add_up_to_the_all_rows(tables):
+    """Beside its All rows, each school reports the grades its level tests (3-5, 6-8, 11, K-8: 3-8); the grade rows
+    of All Students and of every race group add up to the All row exactly, in students and proficient students; a
+    programme group's students too, and its proficient students wherever its grades allow."""
+    achievement = tables["achievement.csv"]
+    levels = dict(tables["schools.csv"].select("school_id", "level").iter_rows())
+    graded = achievement.filter(pl.col("grade") != "All")
+    for school_id, grades in graded.group_by("school_id").agg(pl.col("grade").unique()).iter_rows():
+        assert set(grades) == GRADES_BY_LEVEL[levels[school_id]], school_id
+    cell = ["school_id", "school_year", "subject", "student_group"]
+    sums = graded.group_by(cell).agg(pl.col("n_tested").sum().alias("t"), pl.col("n_proficient").sum().alias("p"))
+    joined = achievement.filter(pl.col("grade") == "All").join(sums, on=cell, how="left")
+    assert (joined["t"] == joined["n_tested"]).all()
+    exact = joined.filter(pl.col("student_group").is_in(["All Students", *RACE_GROUPS]))
+    assert (exact["p"] == exact["n_proficient"]).all()
+    assert (joined["p"] <= joined["n_proficient"]).all()
+    assert joined.filter(pl.col("p") == pl.col("n_proficient")).height >= 0.98 * joined.height
+    # a grade's programme group is among its students, and its proficient among theirs
+    alls = graded.filter(pl.col("student_group") == "All Students").select(
+        "school_id", "school_year", "subject", "grade", all_t="n_tested", all_p="n_proficient"
+    )
+    within = graded.join(alls, on=["school_id", "school_year", "subject", "grade"])
+    assert ((within["n_tested"] <= within["all_t"]) & (within["n_proficient"] <= within["all_p"])).all()
+    # cohorts to follow: grade 4 of a year has grade 3 of the year before at the same school, and so on
+    keys = set(graded.select("school_id", "school_year", "grade").unique().iter_rows())
+    followed = [
+        (school_id, year, grade)
+        for school_id, year, grade in keys
+        if year != DEFAULT_YEARS[0]
+        and (school_id, DEFAULT_YEARS[DEFAULT_YEARS.index(year) - 1], str(int(grade) - 1)) in keys
+    ]
+    # every school but a high school (one tested grade) has a grade below each of its grades but its first (a small
+    # school's grade may test nobody in a year)
+    expected = sum(len(GRADES_BY_LEVEL[level]) - 1 for level in levels.values()) * (len(DEFAULT_YEARS) - 1)
+    assert 0.95 * expected <= len(followed) <= expected
 
 
 def test_achievement_exercises_suppression(tables):
