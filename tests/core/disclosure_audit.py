@@ -512,6 +512,7 @@ class _Component:
         self.lps = 0
         self.seen_lo = np.full(len(unknowns), np.inf)
         self.seen_hi = np.full(len(unknowns), -np.inf)
+        self.points: list[np.ndarray] = []
 
     def optimise(self, objective: np.ndarray) -> tuple[float, np.ndarray] | None:
         self.lps += 1
@@ -528,6 +529,7 @@ class _Component:
             return None
         if res.status != 0:
             raise RuntimeError(f"LP failed ({res.message}) on {[c.label for c in self.unknowns[:3]]}")
+        self.points.append(res.x)
         self.seen_lo = np.minimum(self.seen_lo, res.x)
         self.seen_hi = np.maximum(self.seen_hi, res.x)
         return float(res.fun), res.x
@@ -620,20 +622,31 @@ def _withheld_parts(comp: _Component, rel: Relation) -> list[int]:
     return [comp.index[p] for p in rel.parts if p in comp.index]
 
 
-def _audit_component(comp: _Component, report: Report | None, stop_early: bool = False) -> bool:
-    """Intervals and pinned sums of one component; True when it passes. With ``stop_early`` a cell is settled as
-    soon as the LP solutions seen already span what it needs (the interval contains them), and the first failure
-    ends the search; without it every interval is computed exactly."""
+NOT_AUDITED = {"publisher", "rounded"}  # the publisher's own cells, and rates published on purpose
+
+
+def _audit_component(comp: _Component, report: Report | None, exact: bool = True, stop_early: bool = False) -> bool:
+    """Intervals and pinned sums of one component; True when it passes. Without ``exact`` a cell (or a sum) is
+    settled as soon as the LP solutions seen already span what it needs (its interval contains them: the verdict is
+    the same, the interval shown is then only what was seen); ``stop_early`` ends at the first failure."""
     ok = True
-    for i, cell in enumerate(comp.unknowns):
+    audited = [i for i, c in enumerate(comp.unknowns) if c.reason not in NOT_AUDITED]
+    if not exact and comp.A is not None and audited:
+        every = np.zeros(len(comp.unknowns))
+        every[audited] = 1.0
+        comp.optimise(every)  # two extreme points first: most cells are settled by them
+        comp.optimise(-every)
+    for i in audited:
+        cell = comp.unknowns[i]
         need = _required(cell)
-        if stop_early and _counts(comp.seen_lo[i], comp.seen_hi[i]) >= need:
-            continue
-        lo, hi = comp.interval(i)
+        if not exact and comp.A is not None and _counts(comp.seen_lo[i], comp.seen_hi[i]) >= need:
+            lo, hi = float(comp.seen_lo[i]), float(comp.seen_hi[i])
+        else:
+            lo, hi = comp.interval(i)
         counts = _counts(lo, hi)
-        passed = counts >= need or cell.reason == "publisher"
+        passed = counts >= need
         if report is not None:
-            if cell.truth is not None and not (lo - TOL <= cell.truth <= hi + TOL):
+            if cell.truth is not None and not (lo - TOL <= cell.truth <= hi + TOL) and (exact or not passed):
                 report.truth_outside.append(f"{cell.label}: true {cell.truth} outside [{lo}, {hi}]")
             report.cells.append(CellResult(cell, lo, hi, counts, need, passed))
         if not passed:
@@ -642,8 +655,7 @@ def _audit_component(comp: _Component, report: Report | None, stop_early: bool =
                 return False
     seen_sets = set()
     for rel, _, _ in comp.rows:
-        idx = _withheld_parts(comp, rel)
-        idx = [i for i in idx if comp.unknowns[i].reason != "publisher"]
+        idx = [i for i in _withheld_parts(comp, rel) if comp.unknowns[i].reason not in NOT_AUDITED]
         if len(idx) < 2 or tuple(sorted(idx)) in seen_sets:
             continue
         seen_sets.add(tuple(sorted(idx)))
@@ -651,6 +663,11 @@ def _audit_component(comp: _Component, report: Report | None, stop_early: bool =
         if None in n:
             continue
         total_n = sum(n)
+        if not exact and comp.A is not None and comp.seen_hi[idx].sum() > EPS:
+            # a seen point with the sum above 0 and one below the total (per cell: some point had it below its n)
+            sums = [p[idx].sum() for p in comp.points]
+            if max(sums) > EPS and min(sums) < total_n - EPS:
+                continue
         lo, hi = comp.sum_range(idx)
         if hi <= EPS or lo >= total_n - EPS:
             ok = False
@@ -664,19 +681,17 @@ def _audit_component(comp: _Component, report: Report | None, stop_early: bool =
     return ok
 
 
-def audit(system: System) -> Report:
-    """Every unknown's feasible interval, every relation's pinned sums, and the checks beside them."""
+def audit(system: System, exact: bool = True) -> Report:
+    """Every unknown's feasible interval, every relation's pinned sums, and the checks beside them. Without
+    ``exact`` the verdicts are the same but an interval is computed only where the LP points seen do not settle it."""
     start = time.perf_counter()
     report = Report(system.view, inconsistencies=list(system.inconsistencies), leaks=list(system.leaks))
     comps, problems = _components(system)
     report.inconsistencies += problems
     report.truth_outside += truth_check(system)
     for comp in comps:
-        _audit_component(comp, report)
+        _audit_component(comp, report, exact=exact)
         report.lps += comp.lps
-    report.cells = [r for r in report.cells if r.cell.reason != "rounded" or not r.ok] + [
-        r for r in report.cells if r.cell.reason == "rounded" and r.ok
-    ]
     report.seconds = time.perf_counter() - start
     return report
 
@@ -710,7 +725,7 @@ def releasing_breaks(system: System, reasons: Iterable[str] = ("complementary",)
         # only the component(s) that held the cell can change; find them by its relations' cells
         linked = {k for rel in system.relations if cell.key in (rel.total, *rel.parts) for k in (rel.total, *rel.parts)}
         if any(
-            not _audit_component(comp, None, stop_early=True)
+            not _audit_component(comp, None, exact=False, stop_early=True)
             for comp in comps
             if any(u.key in linked for u in comp.unknowns)
         ):

@@ -440,13 +440,13 @@ def test_each_view_discloses_nothing(district):
     reports = []
     for name, view in district["views"].items():
         system = build_system({name: view}, district["truth"], district["schools"], district["accounts"])
-        reports.append(audit(system))
+        reports.append(audit(system, exact=False))
     print("\n".join(r.summary() for r in reports))
     assert all(r.ok for r in reports), "\n".join(r.summary(10) for r in reports if not r.ok)
 
 
 def test_the_union_of_every_view_discloses_nothing(district, union_system):
-    report = audit(union_system)
+    report = audit(union_system, exact=False)
     print(report.summary())
     assert report.cells, "nothing withheld at all: the audit audited nothing"
     assert report.ok, report.summary(20)
