@@ -25,6 +25,8 @@ ACTIONS = (
     "download",
     "denied",
     "session_expired",
+    "goal_change",
+    "note_change",
     "purge",
 )
 

@@ -10,6 +10,7 @@ from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
 from dashboard.metrics.achievement import DOWN, gains_from_cells, school_level_cells
 from dashboard.metrics.readiness import latest_votes
+from dashboard.metrics.timeline import drop_across_breaks
 from dashboard.metrics.trust import trust_index
 
 c = pl.col
@@ -45,14 +46,16 @@ def school_summary_from(
     votes: pl.DataFrame,
     cells: pl.DataFrame,
     values: dict[str, float],
+    notes: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per school: its latest trust index and change, CPL consistency and minutes, readiness vote, All
     Students proficiency and change, student groups that declined, and the reasons it needs attention; from the
-    screened tables of the same scope (``trust_results``, ``cpl_cadence``, ``readiness``, ``achievement_cells``)."""
+    screened tables of the same scope (``trust_results``, ``cpl_cadence``, ``readiness``, ``achievement_cells``).
+    No change crosses a ``break`` among the timeline ``notes`` (``timeline.drop_across_breaks``)."""
     index = trust_index(trust)
     prior_index = index.select(
         "school_id", (c("year_start") + 1).alias("year_start"), c("trust_index").alias("_prior_index")
-    )
+    ).pipe(drop_across_breaks, notes)
     trust_latest = (
         _latest_per_school(index)
         .join(prior_index, on=["school_id", "year_start"], how="left")
@@ -88,7 +91,9 @@ def school_summary_from(
         pl.when(~c("withheld") & (c("n_tested") > 0)).then(100.0 * c("_successes") / c("n_tested")).alias("pct")
     )
     all_students = by_year.filter(c("student_group") == ALL_STUDENTS)
-    all_prior = all_students.select("school_id", (c("year_start") + 1).alias("year_start"), c("pct").alias("_prior"))
+    all_prior = all_students.select(
+        "school_id", (c("year_start") + 1).alias("year_start"), c("pct").alias("_prior")
+    ).pipe(drop_across_breaks, notes)
     all_latest = (
         _latest_per_school(all_students)
         .join(all_prior, on=["school_id", "year_start"], how="left")
@@ -104,12 +109,14 @@ def school_summary_from(
             pl.lit("All").alias("grade"),
             pl.lit(None, dtype=S).alias("publisher_marker"),
             pl.lit(None, dtype=S).alias("shown_as"),
-        )
+        ),
+        notes,
     )
     # declined: by more than chance (the change's own 95% interval lies below zero: ``change_signal`` down), so a
     # small group's swing within noise is never counted as a decline
     is_declined = c("change_signal") == DOWN
-    latest_change_year = group_changes.group_by("school_id").agg(c("year_start").max().alias("_y"))
+    # the school's latest year of results (a change that a break removed is not replaced by an older year's)
+    latest_change_year = school_cells.group_by("school_id").agg(c("year_start").max().alias("_y"))
     declined = (
         group_changes.join(latest_change_year, on="school_id")
         .filter((c("year_start") == c("_y")) & (c("student_group") != ALL_STUDENTS))

@@ -19,7 +19,7 @@ from dashboard.metrics.cpl import CPL_COLUMNS
 from dashboard.metrics.readiness import READINESS_COLUMNS, readiness_from_votes
 from dashboard.metrics.summary import SUMMARY_COLUMNS, school_summary_from
 from dashboard.metrics.trust import TRUST_COLUMNS, trust_change_from_results
-from dashboard.store import queries
+from dashboard.store import board_records, queries
 from dashboard.store import settings as settings_mod
 
 c = pl.col
@@ -171,7 +171,7 @@ def school_cells(
 
 def gains(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
     return (
-        gains_from_cells(achievement_cells(conn, t, school_ids))
+        gains_from_cells(achievement_cells(conn, t, school_ids), board_records.read_notes(conn, school_ids))
         .sort("school_id", "subject", "grade", "student_group", "year_start")
         .select(GAINS_COLUMNS)
     )
@@ -225,7 +225,7 @@ def trust_results(conn: sa.Connection, t: Thresholds, school_ids: list[str] | No
 
 def trust_change(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
     return (
-        trust_change_from_results(trust_results(conn, t, school_ids))
+        trust_change_from_results(trust_results(conn, t, school_ids), board_records.read_notes(conn, school_ids))
         .sort("school_id", "wave", "respondent_group", "facet", "school_year")
         .select(TRUST_COLUMNS)
     )
@@ -299,6 +299,7 @@ def school_summary(
         readiness(conn, t, school_ids),
         cells,
         values,
+        board_records.read_notes_if_stored(conn, school_ids),
     )
 
 

@@ -7,6 +7,7 @@ import polars as pl
 
 from dashboard.core import privacy
 from dashboard.core.school_year import school_year_expr
+from dashboard.metrics import timeline
 
 c = pl.col
 
@@ -31,7 +32,9 @@ TRUST_COLUMNS = [
 ]
 
 
-def trust_change_from_results(results: pl.DataFrame) -> pl.DataFrame:
+def trust_change_from_results(results: pl.DataFrame, notes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The change of each result from the year before; none across a ``break`` among the timeline ``notes`` of its
+    school or of the district (``timeline``)."""
     key = ["school_id", "wave", "respondent_group", "facet"]
     prior = results.select(
         *key,
@@ -40,12 +43,16 @@ def trust_change_from_results(results: pl.DataFrame) -> pl.DataFrame:
         c("withheld").alias("_prior_withheld"),
         c("reason").alias("_prior_reason"),
     )
-    out = results.join(prior, on=[*key, "year_start"], how="inner").with_columns(
-        (c("mean_score") - c("prior_mean_score")).alias("change"),
-        (c("withheld") | c("_prior_withheld")).alias("suppressed"),
-        pl.coalesce(c("reason"), c("_prior_reason")).alias("suppression_reason"),
-        school_year_expr("year_start").alias("school_year"),
-        school_year_expr("year_start", offset=-1).alias("prior_year"),
+    out = (
+        results.join(prior, on=[*key, "year_start"], how="inner")
+        .pipe(timeline.drop_across_breaks, notes)
+        .with_columns(
+            (c("mean_score") - c("prior_mean_score")).alias("change"),
+            (c("withheld") | c("_prior_withheld")).alias("suppressed"),
+            pl.coalesce(c("reason"), c("_prior_reason")).alias("suppression_reason"),
+            school_year_expr("year_start").alias("school_year"),
+            school_year_expr("year_start", offset=-1).alias("prior_year"),
+        )
     )
     return privacy.blank_withheld(
         out, ["mean_score", "prior_mean_score", "change", "pct_favorable", "n_respondents", "response_rate"]
@@ -55,7 +62,8 @@ def trust_change_from_results(results: pl.DataFrame) -> pl.DataFrame:
 def trust_index(results: pl.DataFrame) -> pl.DataFrame:
     """One row per school and year: the trust index (0-100) from the latest wave of that year, the mean of the
     facet scores (or the overall score) of all staff (or, without an all-staff row, every group), leaving out
-    withheld and low-response results."""
+    withheld and low-response results; with ``n_respondents``, the most respondents of the results it is the mean of
+    (what a pooled index over several schools weighs it by: ``dashboard.metrics.pooled``)."""
     usable = results.filter(~c("withheld") & ~c("low_response") & c("mean_score").is_not_null())
     usable = usable.with_columns(c("wave").str.to_lowercase().replace_strict(WAVE_ORDER, default=9).alias("_w"))
     usable = usable.filter(c("_w") == c("_w").max().over("school_id", "year_start"))
@@ -72,5 +80,5 @@ def trust_index(results: pl.DataFrame) -> pl.DataFrame:
     return (
         usable.with_columns((100 * (c("mean_score") - 1) / (c("scale_max") - 1)).alias("_index"))
         .group_by("school_id", "year_start")
-        .agg(c("_index").mean().alias("trust_index"))
+        .agg(c("_index").mean().alias("trust_index"), c("n_respondents").max())
     )

@@ -245,3 +245,42 @@ school_summary = sa.Table(
     sa.Column("groups_declined", sa.Integer, nullable=False),
     sa.Column("attention", sa.Text),
 )
+
+# --- board goals and timeline notes (revision 0006) ----------------------------------------------------------------
+
+# one row per board goal or guardrail (CONTRACT.md, Goals): what it measures, over which schools, from which year;
+# the baseline, latest value and status are computed from the data when read (dashboard.metrics.goals), never stored
+board_goal = sa.Table(
+    "board_goal",
+    metadata,
+    sa.Column("name", sa.String(SHORT), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # goal | guardrail
+    sa.Column("measure", sa.String(32), nullable=False),  # proficiency | gap_to_all | trust_index | ...
+    sa.Column("scope", sa.String(SHORT), nullable=False),  # district | network:NAME | school:ID
+    sa.Column("subject", sa.String(64)),  # blank: every subject together (proficiency, gap_to_all)
+    sa.Column("student_group", sa.String(SHORT)),  # proficiency and gap_to_all only
+    sa.Column("baseline_year", sa.Integer, nullable=False),  # the school year's first calendar year
+    sa.Column("target", sa.Float, nullable=False),  # a goal's target, or a guardrail's floor or ceiling
+    sa.Column("target_year", sa.Integer),  # goals only
+    sa.Column("bound", sa.String(16)),  # guardrails only: floor | ceiling
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# one row per dated note on the timeline of the district (school_id blank) or of one school: shown on the time
+# charts of that scope; a note of kind 'break' leaves no change row across it; an internal note never reaches the
+# board role or a board pack
+timeline_note = sa.Table(
+    "timeline_note",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("note_date", sa.Date, nullable=False),
+    sa.Column("year_start", sa.Integer, nullable=False),  # the school year of the date (starting 1 July)
+    sa.Column("school_id", sa.String(64)),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("internal", sa.Boolean, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_timeline_note_school", timeline_note.c.school_id)

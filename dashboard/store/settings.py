@@ -97,6 +97,12 @@ SETTINGS: dict[str, Setting] = {
             "A school where at least this many student groups declined beyond the maintained band is flagged.",
         ),
         Setting(
+            "goal_tolerance",
+            1.0,
+            "A board goal not yet met is on track while its latest value is within this much of the value expected on "
+            "the straight path from baseline to target, in the measure's own units (points or percentage points).",
+        ),
+        Setting(
             "login_max_attempts",
             5,
             "After this many failed logins in a row an account is locked for a while (counted in the database, "
