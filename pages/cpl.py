@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.common import ALL
 from dashboard.present.cpl import cpl, cpl_detail, cpl_pair
@@ -19,9 +20,9 @@ year = ui.select_filter("year", "School year", offered.years)
 cadence = ui.data("cpl_cadence", year)  # the team-year figures of the one school year shown
 v = ui.view(cpl, cadence, year, network, level, school)
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
-st.write(v.sentence)
+st.write(markdown_literal(v.sentence))
 unit = "school_name" if school == ALL else "team"
 
 left, right = ui.columns(2)
@@ -41,7 +42,7 @@ with right:
 st.subheader("Compare two teams")
 keys = d.extra["team_keys"]
 if not keys:
-    st.info(d.notes.get("pair") or "No teams to compare for these filters.")
+    st.info(markdown_literal(d.notes.get("pair") or "No teams to compare for these filters."))
 else:
     a, b = ui.columns(2)
     team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.common import ALL, ALL_STUDENTS
 from dashboard.present.equity import equity
@@ -33,9 +34,9 @@ v = ui.view(
     scope_label=ui.scope_label(),
 )
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
-st.write(v.sentence)
+st.write(markdown_literal(v.sentence))
 ui.benchmark_caption(v.extra.get("subject"))
 
 ui.show_chart(ui.figure(figures.equity_levels, v), v.frames["levels"], "equity_levels", note=v.notes.get("levels"))
@@ -45,7 +46,7 @@ grid = ui.view(
     status_change_grid, cells, ui.data("thresholds"), subject, grid_config, school or ALL, group or ALL, network, level
 )
 if grid.empty:
-    st.info(grid.empty)
+    st.info(markdown_literal(grid.empty))
 else:
     ui.show_chart(
         ui.figure(figures.equity_grid, grid, grid_config.performance_names),

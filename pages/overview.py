@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.common import ALL_STUDENTS
 from dashboard.present.overview import overview
@@ -24,13 +25,13 @@ v = ui.view(
     benchmark=ui.data("benchmark"),
 )
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
 
 ui.show_kpis(v.kpis)
 
 st.subheader("Schools flagged for attention")
-st.write(v.sentence)
+st.write(markdown_literal(v.sentence))
 if v.frames["attention"].height:
     ui.show_table(v.frames["attention"], "attention")
 

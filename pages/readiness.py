@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.readiness import readiness
 
@@ -14,9 +15,9 @@ ui.page_header(
 network, level = ui.network_level_filters(ui.choices("readiness"))
 v = ui.view(readiness, ui.data("readiness"), network, level)
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
-st.write(v.sentence)
+st.write(markdown_literal(v.sentence))
 
 ui.show_chart(
     ui.figure(figures.readiness_latest, v), v.frames["latest"], "readiness_latest", note=v.notes.get("latest")

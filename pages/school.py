@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.common import ALL
 from dashboard.present.school import school_profile
@@ -31,10 +32,10 @@ v = ui.view(
     subject or ALL,
 )
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
-st.subheader(v.extra["school_name"])
-st.write(v.sentence)
+st.subheader(markdown_literal(v.extra["school_name"]))
+st.write(markdown_literal(v.sentence))
 
 left, right = ui.columns(2)
 with left:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.core.text import markdown_literal
 from dashboard.present import figures
 from dashboard.present.trust import METRICS, trust
 
@@ -18,9 +19,9 @@ metric = ui.choice("Show", list(METRICS), key="trust_metric")
 t = ui.thresholds()
 v = ui.view(trust, ui.data("trust_results"), ui.data("thresholds"), year, metric, network, level)
 if v.empty:
-    st.info(v.empty)
+    st.info(markdown_literal(v.empty))
     st.stop()
-st.write(v.sentence)
+st.write(markdown_literal(v.sentence))
 
 ui.show_chart(
     ui.figure(figures.trust_heatmap, v, metric), v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap")

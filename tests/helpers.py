@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,12 @@ def signed_in(username: str = "admin", *, timeout: float = 60, **state):
     for key, value in state.items():
         at.session_state[key] = value
     return at
+
+
+def as_read(markdown: str) -> str:
+    """Text a page wrote as Markdown through ``dashboard.core.text.markdown_literal``, as its reader sees it: each
+    backslash escape read, the invisible word joiners left out (AppTest gives an element's Markdown source)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 # --------------------------------------------------------------------------------------------------- PostgreSQL

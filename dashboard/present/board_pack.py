@@ -18,6 +18,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from dashboard.core.privacy import Thresholds
+from dashboard.core.school_year import school_year_start
 from dashboard.metrics import tables
 from dashboard.present import figures, images
 from dashboard.present.common import options, year_label
@@ -66,10 +67,16 @@ class BoardPackError(Exception):
 
 
 def _year_start(year: str) -> int:
-    match = re.fullmatch(r"(\d{4})-(\d{2}|\d{4})", year.strip())
-    if not match or int(match.group(2)[-2:]) != (int(match.group(1)) + 1) % 100:
+    start = school_year_start(year)
+    if start is None:
         raise BoardPackError(f"--year must be a school year such as 2025-26 (got {year!r})")
-    return int(match.group(1))
+    return start
+
+
+def _file_stem(text: str) -> str:
+    """A file name from a school ID (data: it may hold ``/``, ``..`` or anything): letters, digits, ``-`` and ``_``
+    kept, every other character ``_``, so the pack's files land in the folder asked for and nowhere else."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
 def _alt(title: str, sentence: str) -> str:
@@ -77,7 +84,9 @@ def _alt(title: str, sentence: str) -> str:
 
 
 def _as_of(conn: sa.Connection) -> str:
-    latest = conn.execute(sa.select(sa.func.max(import_log.c.loaded_at))).scalar_one()
+    latest = conn.execute(
+        sa.select(sa.func.max(import_log.c.loaded_at)).where(import_log.c.status == "loaded")
+    ).scalar_one()  # as the pages' footnote: the latest import in force (not an undone one, not a purge)
     return str(latest)[:10] if latest else "no data loaded"
 
 
@@ -266,7 +275,7 @@ def build(
     with engine.connect() as conn:
         if school_id:
             name, slides = school_slides(conn, school_id, start, school_ids)
-            title, stem = f"{name}: culture and equity, {label}", f"board_pack_{school_id}_{label}"
+            title, stem = f"{name}: culture and equity, {label}", f"board_pack_{_file_stem(school_id)}_{label}"
         else:
             slides = district_slides(conn, start, school_ids)
             title, stem = f"District culture and equity, {label}", f"board_pack_district_{label}"

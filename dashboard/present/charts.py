@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
+from dashboard.core.text import plotly_literal
+
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 # Line and bar colours in the order used: the darker, higher-contrast colours first; yellow last (weak on white)
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
@@ -68,12 +70,14 @@ def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TO
 
 
 def finish(fig: go.Figure, title: str, note: str | None = None, height: int | None = None) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, **_title_layout(title))
+    """The template, the title and the note under the chart: both are text from the view (names among it), drawn
+    as text (``plotly_literal``)."""
+    fig.update_layout(template=TEMPLATE, **_title_layout(plotly_literal(title)))
     if height:
         fig.update_layout(height=height)
     if note:
         fig.add_annotation(
-            text=note,
+            text=plotly_literal(note),
             xref="paper",
             yref="paper",
             x=0,
@@ -90,6 +94,16 @@ def finish(fig: go.Figure, title: str, note: str | None = None, height: int | No
 
 def _values(df: pl.DataFrame, col: str | None) -> list | None:
     return None if col is None or col not in df.columns else df[col].to_list()
+
+
+def _literal(value: object) -> object:
+    """A category, label or hover value as Plotly draws text (``plotly_literal``): a school or team name is data.
+    Numbers, dates and blanks pass as they are."""
+    return plotly_literal(value) if isinstance(value, str) else value
+
+
+def _literals(values: list | None) -> list | None:
+    return None if values is None else [_literal(v) for v in values]
 
 
 def empty_figure(title: str, message: str = "No data to show") -> go.Figure:
@@ -143,21 +157,22 @@ def line_figure(
             )
         fig.add_trace(
             go.Scatter(
-                x=part[x].to_list(),
+                x=_literals(part[x].to_list()),
                 y=part[y].to_list(),
-                name=str(name) if name is not None else y_title,
+                name=plotly_literal(name) if name is not None else y_title,
                 # past the eight colours, the same colours again dashed, then dotted: no two lines look alike
                 mode="lines+markers",
                 line=dict(color=colour, width=3, dash=LINE_DASHES[i // len(SERIES_COLOURS) % 3]),
                 marker=dict(size=9),
                 error_y=error,
                 connectgaps=False,
-                hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{name or ''}</extra>",
+                # the series' name by reference: the template is markup, the name is data
+                hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{'' if name is None else '%{fullData.name}'}</extra>",
             )
         )
         last = part.filter(pl.col(y).is_not_null()).tail(1)
         if name is not None and last.height:
-            ends.append((str(name), last[x][0], float(last[y][0]), colour))
+            ends.append((plotly_literal(name), _literal(last[x][0]), float(last[y][0]), colour))
     height = LINE_HEIGHT + LINE_HEIGHT_PER_SERIES * max(0, len(ends) - MANY_LINES)
     shown = [v for col in (y, ci_low, ci_high) if col for v in df[col].to_list() if v is not None]
     span = (y_range[1] - y_range[0]) if y_range else (max(shown) - min(shown) if shown else 0) * 1.1
@@ -274,14 +289,14 @@ def bar_figure(
         else [(name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
     )
     for i, (name, part) in enumerate(groups):
-        labels = _values(part, text) or [None if v is None else f"{v:.0f}" for v in part[y].to_list()]
-        cat, val = part[x].to_list(), part[y].to_list()
+        labels = _literals(_values(part, text)) or [None if v is None else f"{v:.0f}" for v in part[y].to_list()]
+        cat, val = _literals(part[x].to_list()), part[y].to_list()
         fig.add_trace(
             go.Bar(
                 x=val if horizontal else cat,
                 y=cat if horizontal else val,
                 orientation="h" if horizontal else "v",
-                name=str(name) if name is not None else y_title,
+                name=plotly_literal(name) if name is not None else y_title,
                 text=labels,
                 textposition="outside",
                 cliponaxis=False,
@@ -304,9 +319,9 @@ def bar_figure(
         for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list(), strict=False):
             if val is None and label:
                 fig.add_annotation(
-                    x=0 if horizontal else cat,
-                    y=cat if horizontal else 0,
-                    text=f"<i>{label}</i>",
+                    x=0 if horizontal else _literal(cat),
+                    y=_literal(cat) if horizontal else 0,
+                    text=f"<i>{plotly_literal(label)}</i>",
                     showarrow=False,
                     xanchor="left" if horizontal else "center",
                     yanchor="middle" if horizontal else "bottom",

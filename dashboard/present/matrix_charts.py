@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.present.charts import GOOD, MAX_ROWS, NOT_YET, empty_figure, finish, lowest
+from dashboard.present.charts import GOOD, MAX_ROWS, NOT_YET, _literals, empty_figure, finish, lowest
 
 
 def heatmap_figure(
@@ -32,8 +32,8 @@ def heatmap_figure(
     texts = [[cell.get((row, col), (None, ""))[1] or "" for col in xs] for row in ys]
     fig = go.Figure(
         go.Heatmap(
-            x=xs,
-            y=ys,
+            x=_literals(xs),
+            y=_literals(ys),
             z=zs,
             text=texts,
             texttemplate="%{text}",
@@ -74,11 +74,11 @@ def bullet_figure(
     fig.add_trace(
         go.Bar(
             x=df[value].to_list(),
-            y=df[label].to_list(),
+            y=_literals(df[label].to_list()),
             orientation="h",
             name="% ready",
             marker_color=[GOOD if p else NOT_YET for p in flags],
-            text=df[text].to_list(),
+            text=_literals(df[text].to_list()),
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
@@ -87,7 +87,7 @@ def bullet_figure(
     fig.add_trace(
         go.Scatter(
             x=df[threshold].to_list(),
-            y=df[label].to_list(),
+            y=_literals(df[label].to_list()),
             mode="markers",
             name="Threshold",
             marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#000000")),
@@ -110,7 +110,7 @@ def scatter_figure(
         go.Scatter(
             x=df[x].to_list(),
             y=df[y].to_list(),
-            text=df[label].to_list(),
+            text=_literals(df[label].to_list()),
             mode="markers+text" if labelled else "markers",
             textposition="top center",
             textfont=dict(size=12),

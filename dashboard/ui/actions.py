@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.auth import access
 from dashboard.core.school_year import school_year_label
+from dashboard.core.text import markdown_literal
 from dashboard.services import board_pack, loading, purge, undo
 from dashboard.services.loading import UploadResult
 from dashboard.ui.data import get_engine, read_data_version, settings_values
@@ -124,13 +125,17 @@ def load_upload(upload, source: str, mapping_upload=None):
 def show_upload_result(result: UploadResult) -> None:
     """The Data page's report on one upload: the preview, then the summary or every problem as a table."""
     if result.preview is not None and result.preview.height:
-        st.markdown(f"**Preview: the first {result.preview.height} rows of {result.file_name}, as read**")
+        st.markdown(
+            f"**Preview: the first {result.preview.height} rows of {markdown_literal(result.file_name)}, as read**"
+        )
         st.dataframe(result.preview, width="stretch", hide_index=True)
     if result.ok:
-        st.success("Loaded. " + " ".join(result.summary))
+        st.success(markdown_literal("Loaded. " + " ".join(result.summary)))
     else:
         st.error(
-            f"{result.file_name} was rejected: {result.problems.height} problem"
-            f"{'' if result.problems.height == 1 else 's'}, nothing was written."
+            markdown_literal(
+                f"{result.file_name} was rejected: {result.problems.height} problem"
+                f"{'' if result.problems.height == 1 else 's'}, nothing was written."
+            )
         )
         show_table(result.problems, "load_problems")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.auth import access
 from dashboard.core.safe_csv import to_csv_bytes
+from dashboard.core.text import markdown_literal
 from dashboard.present import images, projector
 from dashboard.present.common import data_table
 from dashboard.services import downloads
@@ -38,8 +39,10 @@ def benchmark_caption(subject: str | None) -> None:
         last = shown.row(-1, named=True)
         year = f"{last['year_start']}-{(last['year_start'] + 1) % 100:02d}"
         (st.write if presenting() else st.caption)(
-            f"Figures above are for {scope_label()}. District benchmark, all {last['district_schools']} "
-            f"schools, {subject} {year}: All Students {last['pct_proficient']:.1f}% proficient."
+            markdown_literal(
+                f"Figures above are for {scope_label()}. District benchmark, all {last['district_schools']} "
+                f"schools, {subject} {year}: All Students {last['pct_proficient']:.1f}% proficient."
+            )
         )
 
 
@@ -51,11 +54,11 @@ def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: 
             projector.for_projector(fig), width="stretch", config={"displayModeBar": False}, key=f"chart_{key}"
         )
         if note:
-            st.write(note)
+            st.write(markdown_literal(note))
         return
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"chart_{key}")
     if note:
-        st.caption(note)
+        st.caption(markdown_literal(note))
     if data_frame is not None and data_frame.height:
         _table_on_request("Data table", data_frame, key, labelled=True)
     st.download_button(
@@ -78,7 +81,12 @@ def show_table(frame: pl.DataFrame, key: str) -> None:
     is drawn only when asked for, so it is not sent again on every rerun of the page."""
     if presenting():
         if 0 < frame.height <= PRESENT_LIST_ROWS and frame.width <= 3:
-            st.markdown("\n".join("- " + ": ".join(str(v) for v in row if v is not None) for row in frame.iter_rows()))
+            st.markdown(
+                "\n".join(
+                    "- " + markdown_literal(": ".join(str(v) for v in row if v is not None))
+                    for row in frame.iter_rows()
+                )
+            )
         return
     if frame.height > LONG_TABLE_ROWS:
         _table_on_request(f"All {frame.height:,} rows", frame, key)
@@ -139,8 +147,12 @@ def show_kpis(kpis: list[tuple[str, str, str | None]]) -> None:
     """Headline figures: metrics on screen; on a projector, full-size sentences (metric labels are small type)."""
     if presenting():
         st.markdown(
-            "  \n".join(f"**{value}** {label}" + (f" ({delta})" if delta else "") for label, value, delta in kpis)
+            "  \n".join(
+                f"**{markdown_literal(value)}** {markdown_literal(label)}"
+                + (f" ({markdown_literal(delta)})" if delta else "")
+                for label, value, delta in kpis
+            )
         )
         return
     for col, (label, value, delta) in zip(st.columns(len(kpis)), kpis, strict=True):
-        col.metric(label, value, delta)
+        col.metric(markdown_literal(label), value, delta)  # a metric's label is Markdown; its value and delta are not

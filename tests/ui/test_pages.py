@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 import pytest
-from helpers import ROOT, SAMPLE, app_test, page_path, signed_in
+from helpers import ROOT, SAMPLE, app_test, as_read, page_path, signed_in
 from streamlit.testing.v1 import AppTest
 
 from dashboard.services import demo
@@ -166,7 +166,7 @@ def test_suppressed_cell_shows_as_withheld_never_zero(app):
     app.selectbox(key="w_school").set_value(row["school_id"]).run()
     app.selectbox(key="w_subject").set_value(row["subject"]).run()
     assert not app.exception
-    captions = " ".join(c.value for c in app.caption)
+    captions = " ".join(as_read(c.value) for c in app.caption)
     assert f"{row['student_group']} {latest} (n<10)" in captions
     levels = spec(app, 0)
     trace = next(t for t in levels["data"] if t["name"] == row["student_group"])
@@ -309,7 +309,7 @@ def test_status_change_grid_places_each_school_all_students(app):
     assert {k: n for k, n in got.items() if n} == expected
     title = next(t for t in titles(app) if t.startswith("ELA status ("))
     assert f"All Students at each school, all schools, n = {both.height} placed" in title
-    captions = " ".join(c.value for c in app.caption)
+    captions = " ".join(as_read(c.value) for c in app.caption)
     assert f"status_change_grid.toml version {cfg['version']}" in captions
     assert "No group was withheld." in captions
 
@@ -326,7 +326,7 @@ def test_status_change_grid_leaves_withheld_groups_out(app):
     pairs = now.join(before, on=key)
     small = pairs.filter((pl.col("n") < 10) | (pl.col("prior_n") < 10)).height
     assert small > 0
-    captions = " ".join(c.value for c in app.caption)
+    captions = " ".join(as_read(c.value) for c in app.caption)
     left_out = int(captions.split(" withheld groups")[0].split()[-1])
     # at least the groups under 10 in either year are left out (plus complementary and coded ones), and the rest
     # are placed: placed + left out = every school group with a result in both years
@@ -402,7 +402,9 @@ def test_data_page_rejects_a_bad_csv_with_every_problem_listed(app):
     app.selectbox(key="data_source").set_value("achievement").run()
     app.button(key="data_load").click().run()
     assert not app.exception
-    assert any("bad_achievement.csv was rejected" in e.value and "nothing was written" in e.value for e in app.error)
+    assert any(
+        "bad_achievement.csv was rejected" in as_read(e.value) and "nothing was written" in e.value for e in app.error
+    )
     problems = next(d.value for d in app.dataframe if "message" in d.value.columns)
     assert set(problems["row"]) == {2, 3}  # the rows a spreadsheet shows (header is row 1)
     assert (problems["file"] == "bad_achievement.csv").all()
@@ -418,7 +420,7 @@ def test_data_page_loads_a_good_csv_and_shows_the_summary(app):
     app.selectbox(key="data_source").set_value("schools").run()
     app.button(key="data_load").click().run()
     assert not app.exception and not app.error
-    assert any(f"schools.csv: schools, {rows} rows" in s.value for s in app.success)
+    assert any(f"schools.csv: schools, {rows} rows" in as_read(s.value) for s in app.success)
     last = next(d.value for d in app.dataframe if "last loaded" in d.value.columns)
     assert set(last["source"]) == {"schools", "cpl", "trust", "readiness", "achievement"}
     assert (last["last loaded"] != "never").all()
