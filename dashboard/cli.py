@@ -12,7 +12,17 @@ from pathlib import Path
 from dashboard.core import paths
 
 ROOT = paths.ROOT
-EXPORT_TABLES = ("gains", "cohort_growth", "trust_change", "cpl_cadence", "readiness", "school_summary")
+DEMO_ADDRESS = "127.0.0.1"  # where demo mode listens unless serve --address says otherwise
+EXPORT_TABLES = (
+    "gains",
+    "levels",
+    "rollups",
+    "cohort_growth",
+    "trust_change",
+    "cpl_cadence",
+    "readiness",
+    "school_summary",
+)
 
 
 class UsageError(Exception):
@@ -92,19 +102,13 @@ def cmd_load(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from dashboard.metrics import tables
-    from dashboard.store import settings
-
-    engine = _engine(args)
-    with engine.connect() as conn:
-        values = settings.load(conn)
-    if args.min_n is not None and args.min_n < values["min_n_students"]:
-        raise UsageError(f"--min-n may raise the stored threshold ({values['min_n_students']:g}), never lower it")
-    if args.min_n is not None:
-        values["min_n_students"] = args.min_n
-    frame = tables.export_table(engine, args.table, values)
     from dashboard.core.safe_csv import write_csv
+    from dashboard.services.exports import ExportRefused, export
 
+    try:
+        frame = export(_engine(args), args.table, min_n=args.min_n, as_user=args.as_user)
+    except ExportRefused as exc:
+        raise UsageError(str(exc)) from exc
     write_csv(frame, Path(args.out))
     print(f"{args.out}: {args.table}, {frame.height} rows")
     return 0
@@ -177,7 +181,10 @@ def cmd_users(args) -> int:
             print(f"added {account.username} ({account.role})")
         elif args.action == "disable":
             account = accounts.disable(engine, args.name, by=by)
-            print(f"disabled {account.username}")
+            print(f"disabled {account.username} (and signed out everywhere)")
+        elif args.action == "signout":
+            account = accounts.signout_everywhere(engine, args.name, by=by)
+            print(f"signed {account.username} out everywhere: each of their sessions shows the login on its next run")
         else:
             account = accounts.update(
                 engine,
@@ -217,6 +224,19 @@ def cmd_serve(args) -> int:
     problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
     if problem and not demo_db:
         raise UsageError(f"refusing to start outside demo mode: {problem}")
+    # demo mode's login page lists every demo account and its password: only this machine may reach it unless
+    # --address says otherwise (CONTRACT.md, Command line)
+    address = args.address or (DEMO_ADDRESS if demo_db else None)
+    if demo_db:
+        print(
+            f"Demo mode: listening on {address} only"
+            + (
+                " (this machine); give --address 0.0.0.0 to let other machines reach it"
+                if address == DEMO_ADDRESS
+                else ""
+            )
+            + ". Its login page lists every demo account and its password."
+        )
     command = [
         sys.executable,
         "-m",
@@ -228,6 +248,8 @@ def cmd_serve(args) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
+    if address:
+        command += ["--server.address", address]
     if args.headless:
         command += ["--server.headless", "true"]
     # Streamlit reads .streamlit/config.toml from the working directory: run from the checkout.
@@ -250,16 +272,49 @@ def cmd_backup(args) -> int:
 
 
 def cmd_board_pack(args) -> int:
+    from dashboard.cli_goals import caller_as
     from dashboard.present import board_pack
 
+    engine = _engine(args)
     try:
-        written = board_pack.build(_engine(args), Path(args.out), args.year, school_id=args.school)
+        caller = caller_as(engine, args.as_user)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        scope = None if caller is None or caller.scope is None else list(caller.scope)
+        written = board_pack.build(engine, Path(args.out), args.year, school_id=args.school, school_ids=scope)
     except board_pack.BoardPackError as exc:
         print(f"district-dashboard board-pack: {exc}", file=sys.stderr)
         return 1
     for kind, files in written.items():
         for path in files:
             print(f"{path}: {kind}")
+    return 0
+
+
+def cmd_mapping(args) -> int:
+    from dashboard.core.sources import SOURCES
+    from dashboard.ingest import mapping_toml
+    from dashboard.ingest.suggest import suggest
+
+    if args.source and args.source not in SOURCES:
+        raise UsageError(f"--source must be one of {', '.join(SOURCES)}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    suggestion = suggest(path, source=args.source, sheet=args.sheet)
+    for line in mapping_toml.describe(suggestion):
+        print(line)
+    if suggestion.source is None:
+        print(f"{path}: cannot tell which source this file is: pass --source ({', '.join(SOURCES)})", file=sys.stderr)
+        return 1
+    Path(args.out).write_text(mapping_toml.suggestion_toml(suggestion), encoding="utf-8")
+    print(f"wrote {args.out}")
+    if suggestion.missing:
+        print(
+            f"{path}: could not match {', '.join(suggestion.missing)}: edit {args.out} before loading", file=sys.stderr
+        )
+        return 1
     return 0
 
 
@@ -297,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", choices=EXPORT_TABLES)
     p.add_argument("--out", required=True)
     p.add_argument("--min-n", type=int, default=None, help="raise the small-group threshold for this export")
+    p.add_argument(
+        "--as", dest="as_user", default=None, metavar="USERNAME", help="the table as that account's pages show it"
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("imports", help="the import history, and undo")
@@ -320,15 +378,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("file")
         p.set_defaults(func=cmd_backup)
 
+    p = sub.add_parser("mapping", help="mappings for files in other shapes")
+    msub = p.add_subparsers(dest="action", required=True)
+    m = msub.add_parser("suggest", help="write a mapping matched from a file's own headers, values and name")
+    m.add_argument("file")
+    m.add_argument("--source", default=None, help="the source, when the file cannot tell it")
+    m.add_argument("--sheet", default=None, help="the workbook's sheet (default: the one holding the data)")
+    m.add_argument("--out", required=True, help="the mapping file to write (TOML)")
+    m.set_defaults(func=cmd_mapping)
+
     p = with_db(sub.add_parser("board-pack", help="write the board pack (PPTX, PDF, one PNG per chart)"))
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--district", action="store_true", help="the whole district")
     who.add_argument("--school", help="one school, by its id")
     p.add_argument("--year", required=True, help="the school year, e.g. 2025-26")
     p.add_argument("--out", required=True, help="the folder to write into")
+    p.add_argument("--as", dest="as_user", default=None, help="as that account sees it (its schools)")
     p.set_defaults(func=cmd_board_pack)
 
-    p = sub.add_parser("users", help="accounts: add, list, disable, set")
+    p = sub.add_parser("users", help="accounts: add, list, disable, signout, set")
     usub = p.add_subparsers(dest="action", required=True)
     roles = ("superintendent", "coach", "principal", "board", "admin")
     u = with_db(usub.add_parser("add", help="add an account (password on standard input)"))
@@ -337,9 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--schools", default=None, help="school ids separated by ',' (coach, principal)")
     u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     with_db(usub.add_parser("list", help="username,role,schools,active as CSV"))
-    u = with_db(usub.add_parser("disable", help="disable an account (it can no longer log in)"))
+    u = with_db(usub.add_parser("disable", help="disable an account (it can no longer log in; signed out everywhere)"))
     u.add_argument("name")
-    u = with_db(usub.add_parser("set", help="change role, schools or password (a reset also unlocks)"))
+    u = with_db(usub.add_parser("signout", help="end every session and re-login cookie of an account"))
+    u.add_argument("name")
+    u = with_db(usub.add_parser("set", help="change role, schools or password (each signs the account out everywhere)"))
     u.add_argument("name")
     u.add_argument("--role", default=None, choices=roles)
     u.add_argument("--schools", default=None, help="school ids separated by ','")
@@ -349,9 +419,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("serve", help="run the app"))
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--address",
+        default=None,
+        help=f"the address to listen on (default: every interface; in demo mode {DEMO_ADDRESS}, this machine only)",
+    )
     p.add_argument("--demo", action="store_true", help="load the sample district and demo accounts if empty")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
+
+    from dashboard import cli_goals  # goals, notes, brief
+
+    cli_goals.add_commands(sub, with_db, _engine, _audit_user(None))
     return parser
 
 

@@ -13,6 +13,7 @@ from dashboard.core import privacy
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
+from dashboard.metrics import published
 from dashboard.metrics.achievement import GAINS_COLUMNS, gains_from_cells, school_level_cells, weighted_rollup
 from dashboard.metrics.cohort import COHORT_COLUMNS, cohort_growth_from_cells
 from dashboard.metrics.cpl import CPL_COLUMNS
@@ -331,4 +332,10 @@ def export_table(
             return readiness_export(conn, t, school_ids)
         if table == "school_summary":
             return school_summary(conn, values, school_ids) if custom else stored_school_summary(conn, school_ids)
+        if table == "levels":
+            return published.levels(achievement_cells(conn, t, school_ids))
+        if table == "rollups":
+            cells = achievement_cells(conn, t, school_ids)
+            scoped = school_ids is not None
+            return published.rollups(cells, t, scoped, district_benchmark(conn, t) if scoped else None)
     raise ValueError(f"unknown table {table}")

@@ -7,33 +7,25 @@ import polars as pl
 from dashboard.core import privacy
 from dashboard.core.privacy import Thresholds
 from dashboard.core.sources import ALL_STUDENTS
-from dashboard.metrics.achievement import gains_from_cells, school_level_cells, weighted_rollup
+from dashboard.metrics.achievement import DOWN, UP, WITHIN_NOISE, gains_from_cells, school_level_cells
+from dashboard.metrics.published import rollup_cells
+from dashboard.metrics.timeline import in_scope
 from dashboard.present.common import (
     ALL,
     PageView,
     filter_schools,
-    fmt_change,
     options,
     shown_as,
     with_school_year,
     withheld_note,
 )
+from dashboard.present.timeline import NOTES_KEY
+from dashboard.present.words import NOISE_NOTE, SIGNAL_WORDS, change_label, change_words, gap_diagnosis, plural
 
 c = pl.col
 
 
 # --- 6. equity ----------------------------------------------------------------------------------------------------
-
-
-def _district_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
-    sc = school_level_cells(cells)
-    roll = weighted_rollup(sc, ["subject", "student_group", "year_start"], t)
-    return roll.with_columns(
-        pl.lit("district").alias("school_id"),
-        pl.lit("All schools").alias("school_name"),
-        pl.lit("All").alias("grade"),
-        pl.when(c("withheld")).then(c("reason")).alias("reason"),
-    )
 
 
 def equity(
@@ -45,7 +37,10 @@ def equity(
     network: str = ALL,
     level: str = ALL,
     scope_label: str | None = None,
+    notes: pl.DataFrame | None = None,
 ) -> PageView:
+    """``notes``: the timeline notes the caller reads; those of the chart's scope mark the time chart, and no change
+    crosses a break among them."""
     base = filter_schools(cells, network, level, school)
     subjects = options(base, "subject")
     if not subjects:
@@ -53,8 +48,9 @@ def equity(
     subject = subject if subject in subjects else subjects[0]
     base = base.filter(c("subject") == subject)
     v = PageView(extra={"subject": subject, "subjects": subjects})
+    v.frames[NOTES_KEY] = in_scope(notes if notes is not None else pl.DataFrame(), None if school == ALL else school)
     if school == ALL:
-        levels_raw = _district_cells(base, t)
+        levels_raw = rollup_cells(base, t)  # the same rollup as `export rollups`
         where = (
             "all schools" if network == ALL and level == ALL else " / ".join(x for x in (network, level) if x != ALL)
         )
@@ -73,7 +69,7 @@ def equity(
     levels = levels.with_columns(
         c("reason").map_elements(lambda r: shown_as(r, t), return_dtype=pl.String).alias("shown_as")
     )
-    gains = gains_from_cells(levels_raw.with_columns(pl.lit(None, pl.String).alias("publisher_marker")))
+    gains = gains_from_cells(levels_raw.with_columns(pl.lit(None, pl.String).alias("publisher_marker")), notes)
     if group != ALL:
         keep = [group, ALL_STUDENTS]
         levels, gains = levels.filter(c("student_group").is_in(keep)), gains.filter(c("student_group").is_in(keep))
@@ -90,31 +86,38 @@ def equity(
     )
     latest = gains["year_start"].max() if gains.height else None
     g = gains.filter(c("year_start") == latest) if latest is not None else gains
-    g = g.with_columns(
-        pl.struct("change_pp", "change_relative_pct")
-        .map_elements(lambda s: fmt_change(s["change_pp"], s["change_relative_pct"]), return_dtype=pl.String)
-        .alias("label"),
-        pl.when(c("gap_change_pp").is_null())
-        .then(pl.lit(""))
-        .when(c("student_group") == ALL_STUDENTS)
-        .then(pl.lit("reference group"))
-        .when((c("prior_gap_to_all_pp") < 0) & (c("gap_change_pp") > 0))
-        .then(pl.lit("gap narrowed"))
-        .when((c("prior_gap_to_all_pp") < 0) & (c("gap_change_pp") < 0))
-        .then(pl.lit("gap widened"))
-        .when(c("gap_change_pp") == 0)
-        .then(pl.lit("gap unchanged"))
-        .when(c("gap_to_all_pp") >= 0)
-        .then(pl.lit("at or above All Students"))
-        .otherwise(pl.lit("now below All Students"))
-        .alias("gap_status"),
-    ).sort("change_pp", descending=True, nulls_last=True)
+    everyone = g.filter(c("student_group") == ALL_STUDENTS).select("school_id", c("change_pp").alias("_all_change"))
+    g = (
+        g.join(everyone, on="school_id", how="left")
+        .with_columns(
+            pl.struct("change_pp", "change_relative_pct", "change_signal")
+            .map_elements(
+                lambda s: change_label(s["change_pp"], s["change_relative_pct"], s["change_signal"]),
+                return_dtype=pl.String,
+            )
+            .alias("label"),
+            pl.when(c("student_group") == ALL_STUDENTS)
+            .then(pl.lit("reference group"))
+            .otherwise(
+                pl.struct("change_pp", "_all_change", "prior_gap_to_all_pp", "gap_change_pp").map_elements(
+                    lambda s: gap_diagnosis(
+                        s["change_pp"], s["_all_change"], s["prior_gap_to_all_pp"], s["gap_change_pp"]
+                    ),
+                    return_dtype=pl.String,
+                )
+            )
+            .alias("gap_status"),
+        )
+        .drop("_all_change")
+        .with_columns((c("change_signal") == WITHIN_NOISE).fill_null(False).alias("_within_noise"))
+        .sort("change_pp", descending=True, nulls_last=True)
+    )
     year = g["school_year"][0] if g.height else "latest year"
     prior = g["prior_year"][0] if g.height else ""
     v.frames["change"] = g.drop("school_id") if school == ALL else g  # the rollup's placeholder ID, as above
     v.titles["change"] = (
-        f"Change in {subject} proficiency by student group, {where}, {prior} to {year} "
-        f"(percentage points; relative change beside)"
+        f"Change in {subject} % proficient by student group, {where}, {prior} to {year}, "
+        f"{plural(g.height, 'group')} (percentage points; hatched: within noise)"
     )
     v.notes["change"] = withheld_note(g, "student_group", "suppression_reason", t)
     v.frames["table"] = g.select(
@@ -123,6 +126,9 @@ def equity(
         c("pct_proficient").round(1).alias(f"% proficient {year}"),
         c("prior_pct_proficient").round(1).alias(f"% proficient {prior}"),
         c("label").alias("Change"),
+        c("change_ci_low").round(1).alias("Change, 95% low (pp)"),
+        c("change_ci_high").round(1).alias("Change, 95% high (pp)"),
+        c("change_signal").replace_strict(SIGNAL_WORDS, default=None).alias("Against noise"),
         c("gap_to_all_pp").round(1).alias("Gap to All Students (pp)"),
         c("gap_change_pp").round(1).alias("Gap change (pp)"),
         c("gap_status").alias("Gap"),
@@ -137,14 +143,20 @@ def equity(
     if shown.height:
         top = shown.row(0, named=True)
         bits.append(
-            f"{top['student_group']} proficiency in {subject} {fmt_change(top['change_pp'], top['change_relative_pct'])}"
+            f"{top['student_group']} proficiency in {subject} {change_words(top['change_pp'], top['change_signal'])}"
         )
         bottom = shown.row(-1, named=True)
         if bottom["student_group"] != top["student_group"]:
-            bits.append(f"{bottom['student_group']} {fmt_change(bottom['change_pp'], bottom['change_relative_pct'])}")
-        narrowed = shown.filter(c("gap_status") == "gap narrowed").height
-        widened = shown.filter(c("gap_status") == "gap widened").height
-        bits.append(f"the gap to All Students narrowed for {narrowed} groups and widened for {widened}")
+            bits.append(f"{bottom['student_group']} {change_words(bottom['change_pp'], bottom['change_signal'])}")
+        up = shown.filter(c("change_signal") == UP).height
+        down = shown.filter(c("change_signal") == DOWN).height
+        bits.append(
+            f"{plural(up, 'group')} rose and {down} fell beyond noise, {shown.height - up - down} moved within noise"
+        )
+        narrowed = shown.filter(c("gap_status").str.starts_with("gap narrowed")).height
+        widened = shown.filter(c("gap_status").str.starts_with("gap widened")).height
+        bits.append(f"the gap to All Students narrowed for {plural(narrowed, 'group')} and widened for {widened}")
+    v.notes["change_words"] = NOISE_NOTE
     v.sentence = (
         f"{where.capitalize() if where == 'all schools' else where}, {prior} to {year}: " + "; ".join(bits) + "."
         if bits

@@ -32,6 +32,12 @@ CONTRACT_COLUMNS = {
     "readiness": "school_id, school_name, vote_date, question, votes_ready, votes_not_yet, votes_abstain, "
     "eligible_voters, turnout_pct, pct_ready_of_cast, pct_ready_of_eligible, threshold_pct, passed, "
     "suppressed, suppression_reason",
+    "levels": "school_id, school_name, network, level, subject, student_group, grade, school_year, n_tested, "
+    "n_proficient, pct_proficient, ci_low, ci_high, suppressed, suppression_reason",
+    # `basis` appended: whether the rollup sums every school of its membership
+    "rollups": "rollup, network, level, subject, student_group, grade, school_year, prior_year, schools, n_tested, "
+    "n_proficient, pct_proficient, prior_pct_proficient, change_pp, change_ci_low, change_ci_high, change_signal, "
+    "gap_to_all_pp, gap_change_pp, suppressed, suppression_reason, basis",
     "school_summary": "school_id, school_name, network, level, school_year, trust_index, trust_index_change, "
     "cpl_consistency_pct, cpl_minutes_per_month, readiness_pct_ready, readiness_passed, "
     "all_students_pct_proficient, all_students_change_pp, groups_declined, attention",
