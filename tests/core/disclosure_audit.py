@@ -715,14 +715,22 @@ def truth_check(system: System) -> list[str]:
 def releasing_breaks(system: System, reasons: Iterable[str] = ("complementary",)) -> tuple[int, int, list[str]]:
     """The "not wasteful" check: for each cell withheld for ``reasons``, publish it alone (its true count becomes
     known) and re-audit its component. Returns (cells whose release breaks the audit, cells tried, examples of
-    cells whose release breaks nothing)."""
+    cells whose release breaks nothing). A cell whose component fails already is not tried (nothing to break)."""
     reasons = set(reasons)
+    baseline, _ = _components(system)
+    failing = {
+        u.key
+        for comp in baseline
+        if not _audit_component(comp, None, exact=False, stop_early=True)
+        for u in comp.unknowns
+    }
     tried = broke = 0
     spare = []
-    for cell in [c for c in system.cells.values() if not c.known and c.reason in reasons and c.truth is not None]:
+    for cell in system.cells.values():
+        if cell.known or cell.reason not in reasons or cell.truth is None or cell.key in failing:
+            continue
         tried += 1
         comps, _ = _components(system, {cell.key: float(cell.truth)})
-        # only the component(s) that held the cell can change; find them by its relations' cells
         linked = {k for rel in system.relations if cell.key in (rel.total, *rel.parts) for k in (rel.total, *rel.parts)}
         if any(
             not _audit_component(comp, None, exact=False, stop_early=True)

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -408,15 +409,19 @@ def published(directory: Path, work: Path) -> dict:
     assert "levels" in help_text and "rollups" in help_text, (
         "`district-dashboard export levels/rollups` (CONTRACT.md) do not exist yet: nothing to audit"
     )
+
+    def export(name: str, table: str) -> pl.DataFrame | None:
+        out = work / f"{table}_{name}.csv"
+        done = cli("export", table, "--out", str(out), "--as", name, "--db", db, allow=(2,))
+        return read_text_csv(out) if done is not None else None  # exit 2: the account has no such view
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two cores: the exports are separate processes
+        frames = {(n, t): pool.submit(export, n, t) for n in DEMO for t in ("levels", "rollups")}
     views = {}
-    for name in DEMO:  # an account with no such view (exit 2) publishes nothing there
-        frames = []
-        for table in ("levels", "rollups"):
-            out = work / f"{table}_{name}.csv"
-            done = cli("export", table, "--out", str(out), "--as", name, "--db", db, allow=(2,))
-            frames.append(read_text_csv(out) if done is not None else None)
-        if frames[0] is not None:
-            views[name] = tuple(frames)
+    for name in DEMO:
+        levels, rollups = frames[(name, "levels")].result(), frames[(name, "rollups")].result()
+        if levels is not None:
+            views[name] = (levels, rollups)
     truth = truth_from_canonical(pl.read_csv(directory / "achievement.csv", infer_schema_length=0))
     return {"views": views, "truth": truth, "schools": schools, "accounts": accounts}
 
@@ -441,6 +446,7 @@ def union_system(district):
     return build_system(district["views"], district["truth"], district["schools"], district["accounts"], name="union")
 
 
+@pytest.mark.slow
 def test_each_view_discloses_nothing(district):
     reports = []
     for name, view in district["views"].items():
@@ -450,6 +456,7 @@ def test_each_view_discloses_nothing(district):
     assert all(r.ok for r in reports), "\n".join(r.summary(10) for r in reports if not r.ok)
 
 
+@pytest.mark.slow
 def test_the_union_of_every_view_discloses_nothing(district, union_system):
     report = audit(union_system, exact=False)
     print(report.summary())
@@ -457,6 +464,7 @@ def test_the_union_of_every_view_discloses_nothing(district, union_system):
     assert report.ok, report.summary(20)
 
 
+@pytest.mark.slow
 def test_secondary_cells_are_not_wasted(district, union_system):
     broke, tried, spare = releasing_breaks(union_system)
     share = broke / tried if tried else 1.0
@@ -495,6 +503,7 @@ def utility(district) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+@pytest.mark.slow
 def test_utility(district):
     shares = utility(district)
     print({k: f"{a}/{b} = {a / b:.0%}" for k, (a, b) in sorted(shares.items())})
@@ -536,6 +545,7 @@ def oregon_truth(path: Path) -> dict[tuple, tuple]:
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_oregon_exact_determination(tmp_path):
     path = OREGON / OREGON_FILE
     if not path.is_file():
