@@ -220,8 +220,15 @@ def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:
 # --- trust -------------------------------------------------------------------------------------------------------
 
 
+TRUST_FIGURES = ["mean_score", "pct_favorable", "n_respondents", "response_rate"]
+
+
 def trust_results(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
-    return privacy.screen_trust(read_named(conn, "trust_results", TRUST_SCHEMA, school_ids), t)
+    """One row per school, year, wave, respondent group and facet, screened: a withheld result leaves this function
+    with every figure blank, its respondents and response rate too (with the rate, the respondents would give the
+    size of a small staff)."""
+    screened = privacy.screen_trust(read_named(conn, "trust_results", TRUST_SCHEMA, school_ids), t)
+    return privacy.blank_withheld(screened, TRUST_FIGURES, flag="withheld")
 
 
 def trust_change(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
