@@ -775,7 +775,7 @@ def _determined(comp: _Component, max_columns: int) -> list[tuple[Cell, str]]:
     if comp.A is None:
         return []
     if len(comp.unknowns) > max_columns:
-        raise RuntimeError(f"a component of {len(comp.unknowns)} unknowns is too large for the dense rank check")
+        return _determined_sparse(comp)
     dense = comp.A.toarray()
     basis = null_space(dense) if dense.size else np.eye(len(comp.unknowns))
     free = np.abs(basis).max(axis=1) > 1e-8 if basis.size else np.zeros(len(comp.unknowns), dtype=bool)
@@ -785,3 +785,23 @@ def _determined(comp: _Component, max_columns: int) -> list[tuple[Cell, str]]:
         x, *_ = np.linalg.lstsq(dense, comp.b, rcond=None)
         out = [(comp.unknowns[i], f"{x[i]:.1f}") for i in fixed]
     return out
+
+
+def _determined_sparse(comp: _Component, trials: int = 3, tol: float = 1e-6) -> list[tuple[Cell, str]]:
+    """For a component too large for a dense null space: random vectors of the null space, each r less its
+    projection on the row space (LSQR's least-norm solution of A z = A r); an unknown that is zero in every one is
+    determined (almost surely, up to LSQR's tolerance). Its value is read from LSQR's least-norm solution of A x = b."""
+    from scipy.sparse.linalg import lsqr
+
+    rng = np.random.default_rng(14)
+    a = comp.A.tocsr()
+    free = np.zeros(a.shape[1], dtype=bool)
+    for _ in range(trials):
+        r = rng.standard_normal(a.shape[1])
+        z = lsqr(a, a @ r, atol=1e-14, btol=1e-14, iter_lim=20 * a.shape[1])[0]
+        free |= np.abs(r - z) > tol
+    fixed = np.where(~free)[0]
+    if not len(fixed):
+        return []
+    x = lsqr(a, comp.b, atol=1e-14, btol=1e-14, iter_lim=20 * a.shape[1])[0]
+    return [(comp.unknowns[i], f"{x[i]:.1f}") for i in fixed]
