@@ -11,11 +11,12 @@ import streamlit as st
 from dashboard import ui
 from dashboard.auth import access
 from dashboard.core import paths
-from dashboard.ui import login
+from dashboard.ui import login, media
 
 PAGES = paths.PAGES
 
 st.set_page_config(layout="wide", page_title="District dashboard")
+media.start_sweeper()  # a downloaded file leaves its media URL within seconds, even on a quiet server
 
 # once per run, in one connection: the schema check, the data version, and the accounts and settings that the role,
 # the login and the caller all read

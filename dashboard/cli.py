@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from dashboard.core import paths
 
 ROOT = paths.ROOT
-DEMO_ADDRESS = "127.0.0.1"  # where demo mode listens unless serve --address says otherwise
 EXPORT_TABLES = (
     "gains",
     "levels",
@@ -157,105 +155,6 @@ def _audit_user(user: str | None) -> str:
     return f"{user or _os_user()} (cli)"
 
 
-def _password_from_stdin(args) -> str | None:
-    if not args.password_stdin:
-        return None
-    line = sys.stdin.readline()
-    return line.rstrip("\r\n")
-
-
-def cmd_users(args) -> int:
-    from dashboard.auth import accounts
-
-    engine = _engine(args)
-    by = _audit_user(None)
-    try:
-        if args.action == "list":
-            sys.stdout.write(accounts.list_csv(engine))
-            return 0
-        if args.action == "add":
-            password = _password_from_stdin(args)
-            if password is None:
-                raise UsageError("give the password on standard input with --password-stdin (never as an argument)")
-            account = accounts.add(engine, args.name, args.role, password, schools=args.schools, by=by)
-            print(f"added {account.username} ({account.role})")
-        elif args.action == "disable":
-            account = accounts.disable(engine, args.name, by=by)
-            print(f"disabled {account.username} (and signed out everywhere)")
-        elif args.action == "signout":
-            account = accounts.signout_everywhere(engine, args.name, by=by)
-            print(f"signed {account.username} out everywhere: each of their sessions shows the login on its next run")
-        else:
-            account = accounts.update(
-                engine,
-                args.name,
-                role=args.role,
-                schools=args.schools,
-                password=_password_from_stdin(args),
-                active=True if args.enable else None,
-                by=by,
-            )
-            print(f"updated {account.username}")
-    except accounts.AccountError as exc:
-        raise UsageError(str(exc)) from None
-    return 0
-
-
-def cmd_serve(args) -> int:
-    from dashboard.store import db
-
-    env = dict(os.environ)
-    url = db.resolve_url(args.db)
-    env[db.ENV_URL] = url
-    engine = db.make_engine(url)
-    fresh = db.is_sqlite(url) and not Path(engine.url.database or "").exists()
-    if args.demo or fresh:
-        from dashboard.services import demo
-
-        print(demo.ensure_demo(engine))
-        env["DASHBOARD_DEMO"] = "1"
-    else:
-        db.require_schema(engine)
-    from dashboard.auth import accounts
-    from dashboard.store.db import is_demo
-
-    with engine.connect() as conn:
-        demo_db = is_demo(conn)
-    problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
-    if problem and not demo_db:
-        raise UsageError(f"refusing to start outside demo mode: {problem}")
-    # demo mode's login page lists every demo account and its password: only this machine may reach it unless
-    # --address says otherwise (CONTRACT.md, Command line)
-    address = args.address or (DEMO_ADDRESS if demo_db else None)
-    if demo_db:
-        print(
-            f"Demo mode: listening on {address} only"
-            + (
-                " (this machine); give --address 0.0.0.0 to let other machines reach it"
-                if address == DEMO_ADDRESS
-                else ""
-            )
-            + ". Its login page lists every demo account and its password."
-        )
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard" / "app.py"),
-        "--server.port",
-        str(args.port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    if address:
-        command += ["--server.address", address]
-    if args.headless:
-        command += ["--server.headless", "true"]
-    # Streamlit reads .streamlit/config.toml from the working directory: run from the checkout.
-    return subprocess.call(command, cwd=ROOT, env=env)
-
-
 def cmd_backup(args) -> int:
     from dashboard.store import backup, db
 
@@ -396,38 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", default=None, help="as that account sees it (its schools)")
     p.set_defaults(func=cmd_board_pack)
 
-    p = sub.add_parser("users", help="accounts: add, list, disable, signout, set")
-    usub = p.add_subparsers(dest="action", required=True)
-    roles = ("superintendent", "coach", "principal", "board", "admin")
-    u = with_db(usub.add_parser("add", help="add an account (password on standard input)"))
-    u.add_argument("name")
-    u.add_argument("--role", required=True, choices=roles)
-    u.add_argument("--schools", default=None, help="school ids separated by ',' (coach, principal)")
-    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    with_db(usub.add_parser("list", help="username,role,schools,active as CSV"))
-    u = with_db(usub.add_parser("disable", help="disable an account (it can no longer log in; signed out everywhere)"))
-    u.add_argument("name")
-    u = with_db(usub.add_parser("signout", help="end every session and re-login cookie of an account"))
-    u.add_argument("name")
-    u = with_db(usub.add_parser("set", help="change role, schools or password (each signs the account out everywhere)"))
-    u.add_argument("name")
-    u.add_argument("--role", default=None, choices=roles)
-    u.add_argument("--schools", default=None, help="school ids separated by ','")
-    u.add_argument("--password-stdin", action="store_true", help="read a new password from standard input")
-    u.add_argument("--enable", action="store_true", help="enable a disabled account")
-    p.set_defaults(func=cmd_users)
+    from dashboard import cli_accounts  # users, serve
 
-    p = with_db(sub.add_parser("serve", help="run the app"))
-    p.add_argument("--port", type=int, default=8501)
-    p.add_argument(
-        "--address",
-        default=None,
-        help=f"the address to listen on (default: every interface; in demo mode {DEMO_ADDRESS}, this machine only)",
-    )
-    p.add_argument("--demo", action="store_true", help="load the sample district and demo accounts if empty")
-    p.add_argument("--headless", action="store_true", help="do not open a browser")
-    p.set_defaults(func=cmd_serve)
-
+    cli_accounts.add_commands(sub, with_db, _engine, _audit_user(None))
     from dashboard import cli_goals  # goals, notes, brief
 
     cli_goals.add_commands(sub, with_db, _engine, _audit_user(None))

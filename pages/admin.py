@@ -1,5 +1,5 @@
 """Accounts and audit (admins only): add an account, change role and schools, reset a password, disable or enable,
-and read the audit log."""
+sign an account out everywhere, see the login delays in force and read the audit log."""
 
 import streamlit as st
 
@@ -54,6 +54,25 @@ if usernames:
         state = st.radio("Status", list(admin.STATUSES), horizontal=True)
         if st.form_submit_button("Save changes"):
             _report(*admin.change(engine, caller, who, new_role, new_schools, new_password, state))
+    with st.expander("Sign out everywhere"), st.form("admin_signout"):
+        st.caption(
+            "Ends every session and re-login cookie of the account (a lost laptop, a shared computer, someone who "
+            "left). A new password, a change of role or schools and disabling do this too."
+        )
+        leaver = st.selectbox("Account", usernames, key="signout_who")
+        if st.form_submit_button("Sign out everywhere"):
+            _report(*admin.signout(engine, caller, leaver))
+
+delays = admin.login_delays(engine)
+if delays.height:
+    st.subheader("Failed logins")
+    st.caption(
+        "Counted per client address and per name typed, and forgotten after a quiet hour. A client past its free "
+        "attempts waits before each further one; a name is only slowed, never locked (SECURITY.md)."
+    )
+    ui.show_table(delays, "login_delays")
+    if st.button("Clear the waits", key="clear_login_delays", help="Let every address try again now (audited)."):
+        _report(*admin.clear_login_delays(engine, caller))
 
 st.subheader("Audit log")
 log = admin.audit_log(engine)

@@ -1,10 +1,14 @@
 """Board pack: the district's (or one school's) charts for a school year as a PPTX, a PDF and PNGs."""
 
+import functools
+
 import streamlit as st
 
 from dashboard import ui
 from dashboard.present.board_pack import BoardPackError
 from dashboard.present.common import ALL_STUDENTS
+
+PACK_KEY = "board_pack"  # the files built in this session, kept for the user who built them
 
 ui.page_header(
     "Board pack",
@@ -20,15 +24,19 @@ if not years:
 year = ui.select_filter("year", "School year", years) or years[0]  # a filter with choices always has a value
 if st.button("Build the board pack", type="primary", key="build_pack"):
     with st.spinner("Drawing the charts (a few seconds each) ..."):
-        try:
-            st.session_state["board_pack"] = ui.build_board_pack(year, school)
+        try:  # kept with the user's name beside it: nobody signing in next on this tab gets it (ui.keep_for_user)
+            ui.keep_for_user(PACK_KEY, ui.build_board_pack(year, school))
         except BoardPackError as exc:
             st.error(str(exc))
-for label, (name, data) in st.session_state.get("board_pack", {}).items():
+pack: dict[str, tuple[str, bytes]] = ui.kept_for_user(PACK_KEY, {})
+for label, (name, data) in pack.items():
     mime = {
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "pdf": "application/pdf",
         "png": "application/zip",
     }[label]
-    st.download_button(f"Download {name}", data=data, file_name=name, mime=mime, key=f"pack_{label}")
+    # handed over only when clicked (SECURITY.md, Downloads): no media URL holds the file before then
+    st.download_button(
+        f"Download {name}", data=functools.partial(bytes, data), file_name=name, mime=mime, key=f"pack_{label}"
+    )
 ui.footnote("The pack obeys the same privacy rules as the pages: a withheld figure reaches no slide, note or image.")

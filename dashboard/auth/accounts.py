@@ -1,7 +1,9 @@
 """Accounts: the ``app_user`` table (CONTRACT.md, Command line ``users ...``). Passwords are stored only as bcrypt
-hashes (``bcrypt_hash``, in the format of streamlit-authenticator's ``Hasher``, which checks them at login); failed
-logins are counted in the database and lock an account for a while after ``login_max_attempts`` in a row
-(settings). Every change is written to the audit log.
+hashes (``bcrypt_hash``, in the format of streamlit-authenticator's ``Hasher``, which checks them at login). Each
+account has a session version, raised by a password change, a role or school change, disable and "sign out
+everywhere" (``signout_everywhere``): a session or re-login cookie stamped with an older one no longer signs in.
+Failed logins are slowed by ``dashboard.auth.throttle``, never by a lock on the account. Every change is written to
+the audit log.
 
 Who may see what is not decided here but in ``dashboard.auth.access``.
 """
@@ -9,15 +11,15 @@ Who may see what is not decided here but in ``dashboard.auth.access``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
 import bcrypt
 import sqlalchemy as sa
 
-from dashboard.auth import audit
+from dashboard.auth import audit, throttle
 from dashboard.store import db
-from dashboard.store import settings as settings_mod
 from dashboard.store.schema import app_user, school
 
 ROLES = ("superintendent", "coach", "principal", "board", "admin")
@@ -38,23 +40,12 @@ class Account:
     role: str
     schools: tuple[str, ...]
     active: bool
-    failed_attempts: int
-    locked_until: dt.datetime | None
     password_hash: str
-
-    def locked(self, now: dt.datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
+    session_version: int = 0
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes: they were written in UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
 
 
 def normalise_username(name: str) -> str:
@@ -91,9 +82,8 @@ def _row_to_account(row) -> Account:
         role=row.role,
         schools=parse_schools(row.schools),
         active=bool(row.active),
-        failed_attempts=int(row.failed_attempts or 0),
-        locked_until=_aware(row.locked_until),
         password_hash=row.password_hash,
+        session_version=int(row.session_version or 0),
     )
 
 
@@ -149,8 +139,7 @@ def add(
                 schools=";".join(school_ids),
                 password_hash=password_hash,
                 active=True,
-                failed_attempts=0,
-                locked_until=None,
+                session_version=0,
                 created_at=now,
                 updated_at=now,
             )
@@ -176,7 +165,9 @@ def update(
     active: bool | None = None,
     by: str = "system",
 ) -> Account:
-    """Change role and schools, reset the password (which also clears a lockout), disable or enable."""
+    """Change role and schools, reset the password (which also ends the name's failed logins in a row), disable or
+    enable. A new password, a change of role or schools and disabling raise the session version: the account's
+    sessions and re-login cookies end."""
     username = (username or "").strip().lower()
     with engine.begin() as conn:
         current = get(conn, username)
@@ -184,6 +175,7 @@ def update(
             raise AccountError(f"no account named {username!r}")
         values: dict = {}
         what: list[str] = []
+        revoke = False  # whether the change ends the account's sessions
         new_role = role or current.role
         new_schools = parse_schools(schools) if schools is not None else current.schools
         if role is not None or schools is not None:
@@ -192,15 +184,22 @@ def update(
             new_schools = _check_role_schools(conn, new_role, new_schools)
             values.update(role=new_role, schools=";".join(new_schools))
             what.append(f"role {new_role}" + (f", schools {';'.join(new_schools)}" if new_schools else ""))
+            revoke = (new_role, new_schools) != (current.role, current.schools)
         if password is not None:
-            values.update(password_hash=hash_password(password), failed_attempts=0, locked_until=None)
+            values["password_hash"] = hash_password(password)
+            throttle.forget_name(conn, username)
             what.append("password reset")
+            revoke = True
         if active is not None:
             values["active"] = bool(active)
             what.append("enabled" if active else "disabled")
+            revoke = revoke or not active
         if not values:
             raise AccountError("nothing to change")
         values["updated_at"] = utcnow()
+        if revoke:
+            values["session_version"] = app_user.c.session_version + 1
+            what.append("signed out everywhere")
         conn.execute(sa.update(app_user).where(app_user.c.username == username).values(**values))
         audit.record(conn, by, "account_change", f"{username}: " + "; ".join(what))
         updated = get(conn, username)
@@ -210,6 +209,25 @@ def update(
 
 def disable(engine: sa.Engine, username: str, *, by: str = "system") -> Account:
     return update(engine, username, active=False, by=by)
+
+
+def signout_everywhere(engine: sa.Engine, username: str, *, by: str = "system") -> Account:
+    """End every session and re-login cookie of the account (an admin's "sign out everywhere"; ``users signout``):
+    its session version goes up, so each signed-in browser shows the login on its next run."""
+    username = (username or "").strip().lower()
+    with engine.begin() as conn:
+        if get(conn, username) is None:
+            raise AccountError(f"no account named {username!r}")
+        conn.execute(
+            sa.update(app_user)
+            .where(app_user.c.username == username)
+            .values(session_version=app_user.c.session_version + 1, updated_at=utcnow())
+        )
+        throttle.forget_name(conn, username)
+        audit.record(conn, by, "account_change", f"{username}: signed out everywhere")
+        account = get(conn, username)
+        assert account is not None  # found above, in this transaction
+        return account
 
 
 def list_csv(engine: sa.Engine) -> str:
@@ -244,25 +262,18 @@ class Directory:
     demo_db: bool
 
     def active(self, username: str | None) -> Account | None:
-        """The account while it is in use: it exists, is active, and is not a demo account outside a demo database
-        (a lock only stops new logins)."""
+        """The account if it may be used: it exists, is active, and is not a demo account outside a demo database."""
         account = self.accounts.get((username or "").strip().lower())
         if account is None or not account.active or (account.username in self.demo_names and not self.demo_db):
             return None
         return account
 
-    def usable(self, username: str, now: dt.datetime | None = None) -> Account | None:
-        """The account if it may log in now: ``active`` and not locked."""
-        account = self.active(username)
-        return None if account is None or account.locked(now) else account
-
     def credentials(self) -> dict:
         """The credentials dict streamlit-authenticator takes, of the accounts that may log in now (a new dict each
         call: the library changes the dict it is given)."""
-        now = utcnow()
         users = {}
         for name in sorted(self.accounts):
-            a = self.usable(name, now)
+            a = self.active(name)
             if a is not None:
                 users[a.username] = {
                     "email": f"{a.username}@accounts.invalid",
@@ -282,10 +293,9 @@ def directory(conn: sa.Connection, values: dict[str, str] | None = None) -> Dire
     )
 
 
-def usable(conn: sa.Connection, username: str, now: dt.datetime | None = None) -> Account | None:
-    """The account if it may log in now: exists, active, not locked, and not a demo account outside a demo
-    database."""
-    return directory(conn).usable(username, now)
+def active(conn: sa.Connection, username: str) -> Account | None:
+    """The account if it may be used now (``Directory.active``), read afresh."""
+    return directory(conn).active(username)
 
 
 def credentials(conn: sa.Connection) -> dict:
@@ -294,42 +304,22 @@ def credentials(conn: sa.Connection) -> dict:
     return directory(conn).credentials()
 
 
-def record_failure(engine: sa.Engine, username: str) -> dt.datetime | None:
-    """Count a failed login for an existing account; lock it after ``login_max_attempts`` in a row. Returns the
-    lock's end when this failure locked it (or it was already locked)."""
-    username = (username or "").strip().lower()
-    with engine.begin() as conn:
-        values = settings_mod.load(conn)
-        conn.execute(
-            sa.update(app_user)
-            .where(app_user.c.username == username)
-            .values(failed_attempts=app_user.c.failed_attempts + 1)
-        )
-        account = get(conn, username)
-        if account is None:
-            return None
-        if account.locked():
-            return account.locked_until
-        if account.failed_attempts >= int(values["login_max_attempts"]):
-            until = utcnow() + dt.timedelta(minutes=float(values["login_lockout_minutes"]))
-            conn.execute(
-                sa.update(app_user).where(app_user.c.username == username).values(failed_attempts=0, locked_until=until)
-            )
-            audit.record(
-                conn,
-                username,
-                "locked",
-                f"locked until {until:%Y-%m-%d %H:%M} UTC after {int(values['login_max_attempts'])} failed logins",
-            )
-            return until
-    return None
+BCRYPT_MAX_BYTES = 72
 
 
-def record_success(engine: sa.Engine, username: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            sa.update(app_user).where(app_user.c.username == username).values(failed_attempts=0, locked_until=None)
-        )
+@functools.cache
+def _nobody_hash() -> bytes:
+    return bcrypt.hashpw(b"no account has this password", bcrypt.gensalt())
+
+
+def check_nobody(password: str) -> bool:
+    """A bcrypt check, of the same cost as an account's, for a name that is not an account that may log in: the
+    answer to an unknown name takes as long as the answer to a wrong password. Always False. (A password over
+    bcrypt's 72 bytes is refused at once, as the login library refuses it for a known name.)"""
+    data = (password or "").encode()
+    if len(data) <= BCRYPT_MAX_BYTES:
+        bcrypt.checkpw(data, _nobody_hash())
+    return False
 
 
 # --- the cookie key ----------------------------------------------------------------------------------------------

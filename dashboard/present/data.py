@@ -84,8 +84,6 @@ def accounts_table(people: list) -> pl.DataFrame:
                 a.role,
                 ";".join(a.schools),
                 a.active,
-                "locked" if a.locked() else "",
-                a.failed_attempts,
             )
             for a in people
         ],
@@ -95,8 +93,6 @@ def accounts_table(people: list) -> pl.DataFrame:
             "role": pl.String,
             "schools": pl.String,
             "active": pl.Boolean,
-            "lock": pl.String,
-            "failed attempts": pl.Int64,
         },
         orient="row",
     )

@@ -65,8 +65,7 @@ def ensure_demo_accounts(engine: sa.Engine) -> list[str]:
                     schools=";".join(schools.get(name, [])),
                     password_hash=accounts.bcrypt_hash(DEMO_PASSWORD),
                     active=True,
-                    failed_attempts=0,
-                    locked_until=None,
+                    session_version=0,
                     created_at=now,
                     updated_at=now,
                 )

@@ -166,10 +166,27 @@ app_user = sa.Table(
     sa.Column("schools", sa.Text, nullable=False, default=""),  # school ids separated by ';' (coach, principal)
     sa.Column("password_hash", sa.String(255), nullable=False),  # bcrypt, never a password
     sa.Column("active", sa.Boolean, nullable=False, default=True),
-    sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
-    sa.Column("locked_until", sa.DateTime(timezone=True)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # revision 0005: raised by a password change, a role or school change, disable and "sign out everywhere"; a
+    # session or re-login cookie of an older version no longer signs in (dashboard.auth.accounts)
+    sa.Column("session_version", sa.Integer, nullable=False, default=0),
+)
+
+# --- login throttling (revision 0005): failed logins counted per client address and per name typed ----------------
+
+# one row per client address (scope 'client') or per name typed at the login, known or not (scope 'account'); see
+# dashboard.auth.throttle for the rules and SECURITY.md for why there is no account lock
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("scope", sa.String(16), primary_key=True),  # client | account
+    sa.Column("key", sa.String(SHORT), primary_key=True),  # an address (an IPv6 /64) or a lower-cased name
+    sa.Column("failures", sa.Integer, nullable=False),  # failed logins in a row (forgotten after a quiet hour)
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("wait_until", sa.DateTime(timezone=True)),  # clients only: no attempt is checked before this
+    sa.Column("pending", sa.Integer, nullable=False, default=0),  # clients only: password checks in flight
+    sa.Column("pending_at", sa.DateTime(timezone=True)),  # when the last of them began
 )
 
 audit_log = sa.Table(

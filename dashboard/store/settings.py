@@ -105,25 +105,28 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "login_max_attempts",
             5,
-            "After this many failed logins in a row an account is locked for a while (counted in the database, "
-            "so restarting the app or opening a new tab does not reset it).",
+            "Failed logins in a row that one client address may make before it must wait before each further try "
+            "(30 seconds, then twice as long each time); past this many at one name, from anywhere, each try at that "
+            "name is held up to 10 seconds. No account is ever locked (SECURITY.md, Logins). Counted in the "
+            "database, so restarting the app or opening a new tab does not reset it.",
             floor=1,
             ceiling=20,
         ),
         Setting(
             "login_lockout_minutes",
             15,
-            "How long, in minutes, an account stays locked after too many failed logins (an admin may unlock it "
-            "sooner by resetting its password).",
+            "The longest wait, in minutes, that a client address with too many failed logins must sit out before "
+            "its next try is checked (the account it tried is not locked; its owner signs in from anywhere else).",
             floor=1,
         ),
         Setting(
             "session_hours",
             8,
-            "How long, in hours, a login lasts (the login cookie and the browser session both expire after this); "
-            "then the user logs in again.",
+            "How long, in hours, a login lasts (the re-login cookie and the browser session both end then, never "
+            "later than 24 hours after the password was typed; a re-login from the cookie does not extend it); then "
+            "the user logs in again.",
             floor=0.1,
-            ceiling=24 * 7,
+            ceiling=24,
         ),
         Setting(
             "upload_max_mb",

@@ -40,7 +40,7 @@ from dashboard.ui.render import (
     show_table,
     table_key,
 )
-from dashboard.ui.state import caller, current_scope, presenting, scope_label
+from dashboard.ui.state import caller, current_scope, keep_for_user, kept_for_user, presenting, scope_label
 
 __all__ = [
     "UploadResult",
@@ -60,6 +60,8 @@ __all__ = [
     "get_engine",
     "handle_upload",
     "import_history",
+    "keep_for_user",
+    "kept_for_user",
     "latest_import_date",
     "load_upload",
     "network_level_filters",

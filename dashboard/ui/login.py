@@ -1,9 +1,12 @@
 """The Streamlit login glue used by the entrypoint (``dashboard/app.py``).
 
 streamlit-authenticator does the password check (bcrypt) and the re-login cookie (an HS256 JWT signed with the
-deployment's cookie key). Around it, this module adds what the library leaves to us (NOTES.md): accounts from the
-database (built per run), a lockout counted in the database, a session that expires, audit entries, and the caller
-(role and schools) re-read from the database on every run.
+deployment's cookie key, set from the page's JavaScript, so it cannot be HttpOnly). Around it, this module adds what
+the library leaves to us (NOTES.md, SECURITY.md): accounts from the database (built per run); login throttling per
+client address and per name typed (``dashboard.auth.throttle``), with the same answer for known and unknown names; a
+session that expires; the account's session version in the session and in the cookie, checked on every run; the
+session state cleared whenever its user changes (logout, expiry, revocation, another user signing in); audit
+entries; and the caller (role and schools) re-read from the database on every run.
 
 Order per run (NOTES.md): the entrypoint calls ``provisional_role`` and ``st.navigation`` first, then ``gate``.
 """
@@ -16,22 +19,35 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jwt
 import sqlalchemy as sa
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.models import CookieModel
 
-from dashboard.auth import access, accounts, audit
+from dashboard.auth import access, accounts, audit, throttle
 from dashboard.core import paths
-from dashboard.store import db
 from dashboard.store import settings as settings_mod
+from dashboard.ui import state
 from dashboard.ui.state import presenting
+
+MAX_SESSION_HOURS = float(settings_mod.SETTINGS["session_hours"].ceiling or 24)  # whatever is stored
 
 ROOT = paths.ROOT
 COOKIE_NAME = "district_dashboard_auth"
 EXPIRES_KEY = "_auth_expires"  # epoch seconds: when this session's login ends
+VERSION_KEY = "_auth_session_version"  # the account's session version when this session signed in
 COOKIE_PENDING_KEY = "_auth_cookie_pending"  # a password login whose re-login cookie the browser has not confirmed
+COOKIE_REFUSED_KEY = "_auth_cookie_refused"  # this session met a revoked cookie (audited once)
 COOKIE_SET_WIDGET = "set"  # the key of the library's cookie-setting component (its value: True once set)
 MESSAGE_KEY = "_auth_message"
+VERSION_CLAIM = "sv"  # the session version's claim in the cookie's token, beside the library's username and exp_date
+# What the session keeps when its user changes: the login library's keys and its cookie component's, and ours
+LOGIN_KEYS = frozenset(
+    {"name", "username", "email", "roles", "authentication_status", "logout", "password_hint"}
+    | {"init", COOKIE_SET_WIDGET, "delete"}
+    | {EXPIRES_KEY, VERSION_KEY, COOKIE_PENDING_KEY, COOKIE_REFUSED_KEY, MESSAGE_KEY}
+)
 _DEMO_KEY = secrets.token_urlsafe(48)  # demo mode only: a random key per process (cookies end with the process)
 
 DEMO_ACCOUNTS_TEXT = """\
@@ -84,72 +100,118 @@ def provisional_role(run: RunAccounts) -> str | None:
     return caller.role if caller else None
 
 
-def _end_session(authenticator: stauth.Authenticate, username: str, action: str, message: str) -> None:
-    audit.record(_engine_ref["engine"], username, action, message)
+class SessionCookie(CookieModel):
+    """The library's cookie model with two changes, made by swapping the class of the model the library built (its
+    constructor draws the cookie component, so a second model cannot be made): the token carries the account's
+    session version (``VERSION_CLAIM``), which ``gate`` compares with the account's on every cookie login, and the
+    cookie ends when the login does (``EXPIRES_KEY``), sent as a max-age so the browser's clock and time zone do not
+    matter, and marked Secure when the app is served over HTTPS. It is still set from JavaScript: not HttpOnly."""
+
+    def set_cookie(self) -> None:
+        end = float(st.session_state.get(EXPIRES_KEY) or time.time() + self.cookie_expiry_days * 86400)
+        self.exp_date = end
+        self.cookie_manager.set(
+            self.cookie_name,
+            self._token_encode(),
+            expires_at=dt.datetime.fromtimestamp(end),
+            max_age=max(end - time.time(), 0),
+            secure=True if (st.context.url or "").startswith("https:") else None,
+        )
+
+    def _token_encode(self) -> str:
+        claims = {
+            "username": st.session_state["username"],
+            "exp_date": self.exp_date,
+            VERSION_CLAIM: int(st.session_state.get(VERSION_KEY, -1)),
+        }
+        return jwt.encode(claims, self.cookie_key, algorithm="HS256")
+
+
+def _end_session(authenticator: stauth.Authenticate, username: str, action: str, detail: str, message: str) -> None:
+    audit.record(_engine_ref["engine"], username, action, detail)
     authenticator.logout(location="unrendered")  # deletes the cookie and clears the library's session keys
-    st.session_state.pop(EXPIRES_KEY, None)
-    st.session_state.pop(COOKIE_PENDING_KEY, None)
+    for key in (EXPIRES_KEY, VERSION_KEY, COOKIE_PENDING_KEY):
+        st.session_state.pop(key, None)
     st.session_state[MESSAGE_KEY] = ("warning", message)
 
 
 _engine_ref: dict[str, sa.Engine] = {}
 
 
-def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, session_hours: float) -> None:
-    """Wrap the library's login controller: refuse locked or disabled accounts (also for the cookie), count failed
-    attempts in the database, stamp the session's end and write the audit entries."""
+def client_address() -> str | None:
+    """The client's address as the app sees it: the peer of the connection, or the client a proxy on this machine
+    names in X-Forwarded-For (uvicorn trusts that header from 127.0.0.1 only); None for a browser on this machine."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # (AppTest hands a stand-in object)
+
+
+def _wait_text(seconds: float) -> str:
+    seconds = max(round(seconds), 1)
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, run: RunAccounts, hours: float) -> None:
+    """Wrap the library's login controller: refuse a cookie of an inactive account or of an older session version,
+    throttle password attempts per client and per name (the same answer, and the same bcrypt cost, for a name that
+    is no account), stamp the session's end and version, and write the audit entries."""
     ctl = authenticator.authentication_controller
     original = ctl.login
 
     def guarded(username=None, password=None, *args, token=None, **kwargs):
         if token:
             name = str(token.get("username", "")).lower()
-            with db.reading(engine) as conn:
-                usable = accounts.usable(conn, name)
-            if usable is None:
-                return None  # a cookie for a disabled or removed account: show the login form
+            account = run.directory.active(name)
+            if account is None or token.get(VERSION_CLAIM) != account.session_version:
+                if not st.session_state.get(COOKIE_REFUSED_KEY):  # audited once per session, not on every run
+                    st.session_state[COOKIE_REFUSED_KEY] = True
+                    why = "the account is not active" if account is None else "its session version was raised"
+                    audit.record(engine, name or "?", "login_failed", f"re-login cookie refused: {why}")
+                return None  # show the login form
             result = original(token=token)
             if st.session_state.get("authentication_status"):
                 st.session_state[EXPIRES_KEY] = float(token.get("exp_date") or time.time())
+                st.session_state[VERSION_KEY] = account.session_version
             return result
         name = (username or "").strip().lower()
         if not name or not password:
             return original(username, password, *args, token=token, **kwargs)
-        with db.reading(engine) as conn:
-            account = accounts.get(conn, name)
-        if account is not None and account.locked():
-            accounts.record_failure(engine, name)
-            audit.record(engine, name, "login_failed", "account locked")
+        address = client_address()
+        client = throttle.client_key(address)
+        verdict = throttle.begin(engine, address, name, run.values)
+        if verdict.refused:  # the client is waiting: neither the name nor the password is looked at
+            audit.record(engine, name, "login_failed", f"not checked: {client} waits {verdict.wait:.0f} s more")
             st.session_state["authentication_status"] = False
             st.session_state[MESSAGE_KEY] = (
                 "error",
-                "This account is locked after too many failed logins. Try "
-                "again later, or ask an admin to reset the password.",
+                f"Too many failed logins from this network address. Try again in {_wait_text(verdict.wait)}.",
             )
             return False
-        ok = original(username, password, *args, token=token, **kwargs)
-        if ok:
+        ok: bool | None = None
+        try:
+            if verdict.delay:  # many failures at this name from anywhere: slowed, never locked
+                time.sleep(verdict.delay)
+            account = run.directory.active(name)
+            if account is None:  # unknown, disabled or a demo name outside a demo: the same work as a wrong password
+                accounts.check_nobody(password)
+            ok = bool(original(username, password, *args, token=token, **kwargs)) and account is not None
+        finally:
+            throttle.finish(engine, address, name, ok, run.values)
+        if ok and account is not None:
             st.session_state[COOKIE_PENDING_KEY] = True
-            accounts.record_success(engine, name)
-            audit.record(engine, name, "login", "password")
-            st.session_state[EXPIRES_KEY] = time.time() + session_hours * 3600
+            audit.record(engine, name, "login", f"password, from {client}")
+            st.session_state[EXPIRES_KEY] = time.time() + hours * 3600
+            st.session_state[VERSION_KEY] = account.session_version
             st.session_state.pop(MESSAGE_KEY, None)
-            return ok
-        locked_until = accounts.record_failure(engine, name) if account is not None else None
-        audit.record(
-            engine,
-            name,
-            "login_failed",
-            "wrong password" if account is not None and account.active else "unknown or disabled account",
-        )
+            st.session_state.pop(COOKIE_REFUSED_KEY, None)
+            return True
+        why = "wrong password" if account is not None else "unknown or disabled account"
+        audit.record(engine, name, "login_failed", f"{why}, from {client}")
         st.session_state["authentication_status"] = False
-        st.session_state[MESSAGE_KEY] = (
-            "error",
-            "Too many failed logins: this account is now locked for a while."
-            if locked_until
-            else "Wrong username or password.",
-        )
-        return ok
+        st.session_state[MESSAGE_KEY] = ("error", "Wrong username or password.")
+        return False
 
     ctl.login = guarded
 
@@ -178,21 +240,38 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
         problem = accounts.cookie_key_problem(accounts.configured_cookie_key(ROOT, Path.home()))
         st.error(f"The dashboard refuses to start: {problem}.")
         st.stop()
-    hours = float(values["session_hours"])
+    hours = min(float(values["session_hours"]), MAX_SESSION_HOURS)  # the cookie's life is the login's
     authenticator = stauth.Authenticate(
         creds, COOKIE_NAME, key, cookie_expiry_days=hours / 24, auto_hash=False, login_sleep_time=0
     )
-    _guard_controller(authenticator, engine, hours)
+    authenticator.cookie_controller.cookie_model.__class__ = SessionCookie
+    _guard_controller(authenticator, engine, run, hours)
 
-    # a session signed in on an earlier run: is the account still usable, and the session still current?
+    # a session signed in on an earlier run: is the account still usable, the session still current and of the
+    # account's session version?
     username = _signed_in_username()
     if username:
-        caller = access.caller_from(run.directory, username)
+        account = run.directory.active(username)
         expires = st.session_state.setdefault(EXPIRES_KEY, time.time() + hours * 3600)
-        if caller is None:
-            _end_session(authenticator, username, "logout", "This account is no longer active. Ask an admin.")
+        version = st.session_state.setdefault(VERSION_KEY, account.session_version if account else -1)
+        if account is None:
+            _end_session(
+                authenticator,
+                username,
+                "logout",
+                "account no longer active",
+                "This account is no longer active. Ask an admin.",
+            )
+        elif version != account.session_version:
+            _end_session(
+                authenticator,
+                username,
+                "logout",
+                "session version raised (a new password, a role or school change, or signed out everywhere)",
+                "You were signed out because your account was changed. Please log in again.",
+            )
         elif time.time() > expires:
-            _end_session(authenticator, username, "session_expired", "Your session expired. Please log in again.")
+            _end_session(authenticator, username, "session_expired", "", "Your session expired. Please log in again.")
     if st.session_state.get("authentication_status") is False:
         st.session_state["authentication_status"] = None  # the last failure was shown on its own run
 
@@ -208,6 +287,8 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
         if cookie_pending and _signed_in_username():
             _confirm_cookie(authenticator)
     username = _signed_in_username()
+    # the session state is this user's alone: another user's (or a signed-out user's) is cleared here, at the root
+    state.claim_session(username, LOGIN_KEYS)
     if not username:
         with login_area:
             # kept until the next attempt: the cookie component's own reruns must not wipe it
@@ -232,7 +313,9 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
             authenticator.logout("Log out", location="sidebar", key="logout_button")
     if st.session_state.get("authentication_status") is not True:  # the button was pressed this run
         audit.record(engine, caller.username, "logout", "")
-        st.session_state.pop(COOKIE_PENDING_KEY, None)
+        for key in (EXPIRES_KEY, VERSION_KEY, COOKIE_PENDING_KEY):
+            st.session_state.pop(key, None)
+        state.claim_session(None, LOGIN_KEYS)  # nothing of this user's stays for whoever signs in next
         access.set_current(None)
         st.success("You are logged out.")
         st.stop()  # not st.rerun(): that would skip deleting the cookie (NOTES.md)

@@ -136,9 +136,14 @@ def test_coach_login_cookie_and_downloaded_csv(server, browser, tmp_path):
 
 
 def _cookie(username: str, key: str, exp: dt.datetime) -> str:
+    """A re-login cookie as the app makes it: the library's username and expiry, and the account's session version
+    (0: never raised in this district)."""
     import jwt
 
-    return jwt.encode({"username": username, "exp_date": exp.timestamp()}, key, algorithm="HS256")
+    from dashboard.ui.login import VERSION_CLAIM
+
+    claims = {"username": username, "exp_date": exp.timestamp(), VERSION_CLAIM: 0}
+    return jwt.encode(claims, key, algorithm="HS256")
 
 
 @pytest.mark.parametrize("case", ["expired", "forged"])

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import access, accounts, audit
 from dashboard.store import db
+from dashboard.store.schema import login_throttle
 from dashboard.ui.login import EXPIRES_KEY
 
 PAGES = list(access.PAGE_ROLES)
@@ -31,7 +32,10 @@ def url(tmp_path_factory) -> str:
 def env(url, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setenv("DASHBOARD_COOKIE_KEY", sd.COOKIE_KEY)
-    return url
+    yield url
+    # every AppTest session is the same client (no address): one test's failed logins must not slow the next's
+    with db.make_engine(url).begin() as conn:
+        conn.execute(login_throttle.delete())
 
 
 @pytest.fixture
@@ -182,27 +186,32 @@ def test_wrong_password_is_refused_and_audited(env):
     assert log.height >= 1
 
 
-def test_lockout_after_repeated_failures_counted_in_the_database(env):
+def test_repeated_failures_make_the_client_wait_and_never_lock_the_account(env, monkeypatch):
+    from dashboard.ui import login
+
     engine = db.make_engine(env)
     accounts.add(engine, "victim", "board", sd.PASSWORD)
+    monkeypatch.setattr(login, "client_address", lambda: "192.0.2.10")  # the attacker's address
     for _ in range(5):  # each attempt in a fresh session: the count lives in the database, not the session
         at = fresh()
         at.run()
         login_form(at, "victim", "guess")
-    with engine.connect() as conn:
-        assert accounts.get(conn, "victim").locked()
+        assert any("Wrong username or password" in e.value for e in at.error)
     at = fresh()
     at.run()
-    login_form(at, "victim", sd.PASSWORD)  # the right password no longer works while locked
+    login_form(at, "victim", sd.PASSWORD)  # from the attacker's address even the right password waits
     assert at.session_state["authentication_status"] is not True
-    assert any("locked" in e.value for e in at.error)
-    with engine.connect() as conn:
-        assert audit.read(conn, action="locked", username="victim").height == 1
-    accounts.update(engine, "victim", password=sd.PASSWORD + "!")  # an admin's reset unlocks
+    assert any("Too many failed logins from this network address. Try again in" in e.value for e in at.error)
+    monkeypatch.setattr(login, "client_address", lambda: "198.51.100.7")  # the owner, elsewhere: signed in
     at = fresh()
     at.run()
-    login_form(at, "victim", sd.PASSWORD + "!")
+    login_form(at, "victim", sd.PASSWORD)
     assert at.session_state["authentication_status"] is True
+    with engine.connect() as conn:
+        assert audit.read(conn, action="locked", username="victim").height == 0
+        details = list(audit.read(conn, action="login_failed", username="victim")["detail"])
+    assert sum("wrong password, from 192.0.2.10" in d for d in details) == 5
+    assert any("not checked: 192.0.2.10 waits" in d for d in details)
 
 
 def test_disabled_account_is_signed_out_on_its_next_run(env):

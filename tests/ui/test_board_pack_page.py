@@ -38,7 +38,9 @@ def _on_pack_page(url: str, username: str, monkeypatch) -> AppTest:
 def _pack(at: AppTest) -> dict:
     at.button(key="build_pack").click().run()
     assert not at.exception, at.exception
-    return at.session_state["board_pack"]
+    owner, files = at.session_state["board_pack"]
+    assert owner == at.session_state["username"]  # kept with the name of the user who built it (ui.keep_for_user)
+    return files
 
 
 def test_board_member_builds_the_district_pack(demo_url, monkeypatch):
