@@ -22,7 +22,7 @@ v = ui.view(cpl, cadence, year, network, level, school)
 if v.empty:
     st.info(markdown_literal(v.empty))
     st.stop()
-st.write(markdown_literal(v.sentence))
+ui.say(v.sentence)
 unit = "school_name" if school == ALL else "team"
 
 left, right = ui.columns(2)
@@ -39,10 +39,10 @@ with left:
     ui.show_chart(ui.figure(figures.cpl_types, v), v.frames["types"], "cpl_types")
 with right:
     ui.show_chart(ui.figure(figures.cpl_protocols, d), d.frames["protocols"], "cpl_protocols")
-st.subheader("Compare two teams")
+ui.section("Compare two teams")
 keys = d.extra["team_keys"]
 if not keys:
-    st.info(markdown_literal(d.notes.get("pair") or "No teams to compare for these filters."))
+    ui.say(d.notes.get("pair") or "No teams to compare for these filters.")
 else:
     a, b = ui.columns(2)
     team_a = ui.pick(a, "First team", keys, d.extra["team_a"], "cpl_team_a")
@@ -51,7 +51,7 @@ else:
     if pair.frames["pair"].height:
         ui.show_chart(ui.figure(figures.cpl_pair, pair), pair.frames["pair"], "cpl_pair")
         ui.show_table(pair.frames["pair_table"], "cpl_pair_table")
-st.subheader("Teams")
+ui.section(f"Teams, {v.extra['year']}")
 ui.show_table(v.frames["table"], "cpl_teams")
 ui.footnote(
     "School weeks are the Monday-based weeks of the school year in which any team in the district met; "

@@ -19,5 +19,5 @@ if v.empty:
     st.stop()
 
 ui.show_chart(ui.figure(figures.culture_scatter, v, measure), v.frames["scatter"], "culture_scatter")
-st.write(markdown_literal(v.sentence))
+ui.say(v.sentence)
 ui.footnote()

@@ -23,6 +23,8 @@ v = ui.view(
     level,
     scope_label=ui.scope_label(),
     benchmark=ui.data("benchmark"),
+    trust_results=ui.data("trust_results"),
+    cadence=ui.data("cpl_cadence", next(iter(ui.choices("cpl_school_years").years), None)),  # the latest year's teams
 )
 if v.empty:
     st.info(markdown_literal(v.empty))
@@ -30,13 +32,12 @@ if v.empty:
 
 ui.show_kpis(v.kpis)
 
-st.subheader("Schools flagged for attention")
-st.write(markdown_literal(v.sentence))
-if v.frames["attention"].height:
-    ui.show_table(v.frames["attention"], "attention")
+ui.section(v.titles["attention"])
+ui.say(v.sentence)
+ui.show_table(v.frames["attention"], "attention", empty="No school is flagged for attention.")
 
-st.subheader("All schools, latest year")
-ui.show_table(v.frames["table"], "school_summary")
+ui.section("All schools, latest year")
+ui.show_table(v.frames["table"], "school_summary", note=v.notes.get("table"))
 
 ui.show_chart(ui.figure(figures.overview_proficiency, v), v.frames["proficiency"], "overview_proficiency")
 ui.footnote(

@@ -13,11 +13,14 @@ ui.page_header(
     "share of votes cast; a school goes forward when it reaches its threshold.",
 )
 network, level = ui.network_level_filters(ui.choices("readiness"))
-v = ui.view(readiness, ui.data("readiness"), network, level)
+highlight = ui.pick(
+    st.sidebar, "School drawn against the spread", list(ui.choices("readiness").schools), None, "readiness_highlight"
+)
+v = ui.view(readiness, ui.data("readiness"), network, level, highlight, notes=ui.notes_data())
 if v.empty:
     st.info(markdown_literal(v.empty))
     st.stop()
-st.write(markdown_literal(v.sentence))
+ui.say(v.sentence)
 
 ui.show_chart(
     ui.figure(figures.readiness_latest, v), v.frames["latest"], "readiness_latest", note=v.notes.get("latest")
@@ -27,9 +30,8 @@ with left:
     ui.show_chart(ui.figure(figures.readiness_turnout, v), v.frames["turnout"], "readiness_turnout")
 with right:
     ui.show_chart(ui.figure(figures.readiness_trend, v), v.frames["trend"], "readiness_trend")
-st.subheader("Schools that crossed the threshold")
-if v.frames["crossed"].height:
-    ui.show_table(v.frames["crossed"], "readiness_crossed")
-else:
-    st.info("No school has yet passed a vote after an earlier one fell short.")
+ui.section("Schools that crossed the threshold after an earlier vote fell short")
+ui.show_table(
+    v.frames["crossed"], "readiness_crossed", empty="No school has yet passed a vote after an earlier one fell short."
+)
 ui.footnote("Abstentions count in turnout only. Schools with very few eligible voters are shown as passed or not.")

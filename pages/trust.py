@@ -17,16 +17,16 @@ network, level = ui.network_level_filters(offered)
 year = ui.select_filter("year", "School year", offered.years)
 metric = ui.choice("Show", list(METRICS), key="trust_metric")
 t = ui.thresholds()
-v = ui.view(trust, ui.data("trust_results"), ui.data("thresholds"), year, metric, network, level)
+v = ui.view(trust, ui.data("trust_results"), ui.data("thresholds"), year, metric, network, level, notes=ui.notes_data())
 if v.empty:
     st.info(markdown_literal(v.empty))
     st.stop()
-st.write(markdown_literal(v.sentence))
+ui.say(v.sentence)
 
 ui.show_chart(
     ui.figure(figures.trust_heatmap, v, metric), v.frames["heatmap"], "trust_heatmap", note=v.notes.get("heatmap")
 )
-st.subheader("Weakest facet per school")
+ui.section(f"Weakest facet per school, {v.extra['year']}")
 ui.show_table(v.frames["weakest"], "trust_weakest")
 
 left, right = ui.columns(2)

@@ -151,11 +151,15 @@ def attention_reasons(values: dict[str, float]) -> pl.Expr:
             pl.format("trust index fell {} points", (-c("trust_index_change")).round(1))
         ),
         pl.when(c("cpl_consistency_pct") < values["attention_cpl_consistency_pct"]).then(
-            pl.format("teams met in {}% of school weeks", c("cpl_consistency_pct").round(0).cast(I))
+            pl.format("teams met in {}% of team-weeks", c("cpl_consistency_pct").round(0).cast(I))
         ),
         pl.when(c("readiness_passed") == False).then(pl.lit("latest readiness vote below its threshold")),  # noqa: E712 (a null vote is not a failed one)
         pl.when(c("groups_declined") >= values["attention_groups_declined"]).then(
-            pl.format("{} student groups declined", c("groups_declined"))
+            pl.format(
+                "{} student {} declined beyond noise",
+                c("groups_declined"),
+                pl.when(c("groups_declined") == 1).then(pl.lit("group")).otherwise(pl.lit("groups")),
+            )
         ),
     ]
     return pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)

@@ -78,6 +78,7 @@ def bar_figure(
         value_range = (0.0, 100.0)
     fig = go.Figure()
     order = _literals(df[x].unique(maintain_order=True).to_list())
+    groups: list[tuple[str, pl.DataFrame, str, str | None]]
     if series is not None:
         groups = [
             (plotly_literal(name), df.filter(pl.col(series) == name), SERIES_COLOURS[i % len(SERIES_COLOURS)], None)
@@ -85,8 +86,8 @@ def bar_figure(
         ]
     elif noise is not None:
         flag = pl.col(noise).fill_null(False)
-        groups = [
-            ("Beyond noise", df.filter(~flag), GOOD, None),
+        groups = [  # a withheld change draws no bar in either (its label says withheld)
+            ("Beyond noise", df.filter(~flag & pl.col(y).is_not_null()), GOOD, None),
             ("Within noise (95% interval holds zero)", df.filter(flag), WITHIN_NOISE_COLOUR, "/"),
         ]
         groups = [g for g in groups if g[1].height]
@@ -112,7 +113,10 @@ def bar_figure(
                 # beside a horizontal bar a label keeps its size (the axis leaves it room); above a narrow vertical one
                 # Plotly shrinks it rather than print it over its neighbours
                 constraintext="none" if horizontal else "both",
-                marker=dict(color=colour, pattern=dict(shape=pattern or "", fgcolor="#FFFFFF", size=8)),
+                # hatching over the bar's own colour (overlay), so a bar within noise is still a bar
+                marker=dict(
+                    color=colour, pattern=dict(shape=pattern or "", fgcolor="#FFFFFF", size=8, fillmode="overlay")
+                ),
                 hovertemplate="%{y}: %{x}<extra></extra>" if horizontal else "%{x}: %{y}<extra></extra>",
             )
         )

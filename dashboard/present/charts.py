@@ -9,6 +9,8 @@ A copy for a projector or a 1920x1080 image is ``dashboard.present.projector``'s
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
@@ -20,6 +22,8 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
 GOOD, NOT_YET, NEUTRAL = "#0072B2", "#E69F00", "#999999"
 TEMPLATE = "district"
+TICK_TEXT = "#3A3A3A"
+LABEL_TEXT = "#222222"  # text printed on the white of a chart: 16:1
 
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
@@ -29,15 +33,23 @@ pio.templates[TEMPLATE] = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin=dict(l=70, r=30, t=80, b=70),
+        # tick labels in dark grey, 10:1 on white (Streamlit's own chart theme drew them at 3.7:1: the pages draw
+        # with this template, not Streamlit's theme)
         xaxis=dict(
-            showgrid=False, linecolor="#444444", ticks="outside", automargin=True, title=dict(font=dict(size=16))
+            showgrid=False,
+            linecolor="#444444",
+            ticks="outside",
+            automargin=True,
+            tickfont=dict(color=TICK_TEXT),
+            title=dict(font=dict(size=16, color="#222222")),
         ),
         yaxis=dict(
             gridcolor="#e6e6e6",
             linecolor="#444444",
             zerolinecolor="#888888",
             automargin=True,
-            title=dict(font=dict(size=16)),
+            tickfont=dict(color=TICK_TEXT),
+            title=dict(font=dict(size=16, color="#222222")),
         ),
         legend=dict(orientation="h", yanchor="top", y=-0.26, x=0, font=dict(size=14)),  # under the x-axis title
         hoverlabel=dict(font=dict(size=14)),
@@ -61,10 +73,10 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join([*lines, line])
 
 
-def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TOP) -> dict:
+def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TOP, width: int = TITLE_CHARS) -> dict:
     """A long title broken into lines at word ends (Plotly does not wrap one: it ran past the chart's edge, and a
     title cut short no longer says what, where and when), the top margin grown to hold them."""
-    text = title if "<br>" in title else _wrap(title, TITLE_CHARS)
+    text = title if "<br>" in title else _wrap(title, width)
     lines = text.count("<br>") + 1
     return dict(title=dict(text=text, yanchor="top"), margin=dict(t=top + line_height * (lines - 1)))
 
@@ -89,7 +101,38 @@ def finish(fig: go.Figure, title: str, note: str | None = None, height: int | No
             align="left",
         )
         fig.update_layout(margin=dict(b=120))
+    _round_numbers(fig)
     return fig
+
+
+# A number a chart prints (its hover template's format, e.g. %{y:.1f}) is sent rounded to the places it shows; one
+# it only draws (a bar's length, an error bar) to a hundredth, far below a pixel on these axes.
+# Fewer bytes on the wire (issue 19): 32.59587020648968 goes as 32.6, drawn and hovered the same.
+_SHOWN = re.compile(r"%\{(x|y|z):[^}]*?\.(\d)f\}")
+DRAWN_DECIMALS = 2
+
+
+def _rounded(values: object, places: int) -> object:
+    if isinstance(values, float):
+        return round(values, places)
+    if isinstance(values, (list, tuple)):
+        return [_rounded(v, places) for v in values]
+    return values
+
+
+def _round_numbers(fig: go.Figure) -> None:
+    for trace in fig.data:
+        template = getattr(trace, "hovertemplate", None)
+        shown = {axis: int(places) for axis, places in _SHOWN.findall(template if isinstance(template, str) else "")}
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if isinstance(values, (list, tuple)) and any(isinstance(v, (float, list, tuple)) for v in values):
+                trace[axis] = _rounded(values, shown.get(axis, DRAWN_DECIMALS))
+        for bars in ("error_x", "error_y"):
+            for side in ("array", "arrayminus"):
+                values = getattr(getattr(trace, bars, None), side, None)
+                if isinstance(values, (list, tuple)):
+                    trace[bars][side] = _rounded(values, DRAWN_DECIMALS)
 
 
 def _values(df: pl.DataFrame, col: str | None) -> list | None:
@@ -177,16 +220,39 @@ def line_figure(
     shown = [v for col in (y, ci_low, ci_high) if col for v in df[col].to_list() if v is not None]
     span = (y_range[1] - y_range[0]) if y_range else (max(shown) - min(shown) if shown else 0) * 1.1
     gap = span * END_LABEL_PX / (height - LINE_PLOT_MARGINS_PX) if span else 0
-    for text, at_x, at_y, colour in _spread_end_labels(ends, gap, y_range):
-        fig.add_annotation(
-            x=at_x, y=at_y, text=text, showarrow=False, xanchor="left", xshift=8, font=dict(size=13, color=colour)
+    if threshold is not None and gap:  # no label on the threshold line: those below it spread below, the rest above
+        bottom, top = y_range if y_range else (min(shown, default=threshold), max(shown, default=threshold))
+        placed = _spread_end_labels(
+            [e for e in ends if e[2] < threshold], gap, (bottom, threshold - gap)
+        ) + _spread_end_labels(
+            [e for e in ends if e[2] >= threshold], gap, (threshold + gap, max(top, threshold + gap))
         )
+    else:
+        placed = _spread_end_labels(ends, gap, y_range)
+    for text, at_x, at_y, colour in placed:  # dark text (4.5:1), led by a swatch of the line's colour
+        fig.add_annotation(
+            x=at_x,
+            y=at_y,
+            text=f'<span style="color:{colour}">■</span> {text}',
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
+            font=dict(size=13, color=LABEL_TEXT),
+        )
+    if ends:  # room right of the plot for the longest end label, so none is cut at the chart's edge
+        fig.update_layout(margin=dict(r=40 + 7 * max(len(e[0]) for e in ends)))
     if threshold is not None:
-        fig.add_hline(
+        fig.add_hline(y=threshold, line=dict(color="#444444", dash="dash", width=2))
+        fig.add_annotation(  # its label left of the plot's first point, above the line: no line or label runs there
+            x=0,
+            xref="paper",
+            xanchor="left",
             y=threshold,
-            line=dict(color="#444444", dash="dash", width=2),
-            annotation_text=threshold_label,
-            annotation_position="top left",
+            yanchor="bottom",
+            text=threshold_label,
+            showarrow=False,
+            font=dict(size=13, color="#222222"),
+            bgcolor="rgba(255,255,255,0.85)",
         )
     fig.update_xaxes(title_text=x_title, type="category")
     fig.update_yaxes(title_text=y_title, range=list(y_range) if y_range else None)
@@ -260,99 +326,3 @@ def lowest(df: pl.DataFrame, key: str, value: str, title: str, limit: int = MAX_
         df.filter(pl.col(key).is_in(kept.implode())),
         f"{title}: the {limit} lowest of {count:,} shown (all in the data table)",
     )
-
-
-def bar_figure(
-    df: pl.DataFrame,
-    x: str,
-    y: str,
-    title: str,
-    *,
-    series: str | None = None,
-    text: str | None = None,
-    y_title: str = "",
-    x_title: str = "",
-    horizontal: bool = False,
-    threshold: float | None = None,
-    threshold_label: str = "",
-    value_range: tuple[float, float] | None = None,
-    note: str | None = None,
-) -> go.Figure:
-    """Bars (grouped by ``series``), each with its value printed (``text`` column, or the value itself). Null values
-    draw no bar."""
-    if horizontal:
-        df, title = lowest(df, x, y, title)
-    fig = go.Figure()
-    groups = (
-        [(None, df)]
-        if series is None
-        else [(name, df.filter(pl.col(series) == name)) for name in df[series].unique(maintain_order=True).to_list()]
-    )
-    for i, (name, part) in enumerate(groups):
-        labels = _literals(_values(part, text)) or [None if v is None else f"{v:.0f}" for v in part[y].to_list()]
-        cat, val = _literals(part[x].to_list()), part[y].to_list()
-        fig.add_trace(
-            go.Bar(
-                x=val if horizontal else cat,
-                y=cat if horizontal else val,
-                orientation="h" if horizontal else "v",
-                name=plotly_literal(name) if name is not None else y_title,
-                text=labels,
-                textposition="outside",
-                cliponaxis=False,
-                # beside a horizontal bar a label keeps its size (the axis leaves it room); above a narrow vertical one
-                # Plotly shrinks it rather than print it over its neighbours
-                constraintext="none" if horizontal else "both",
-                marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-            )
-        )
-    values = [v for v in df[y].to_list() if v is not None]
-    if value_range is None and values and min(values) < 0:  # room for the printed labels of negative bars too
-        lo, hi = min(values), max(0.0, max(values))
-        pad = 0.45 * (hi - lo or 1)
-        value_range = (lo - pad, hi + pad)
-    if horizontal and values and min(values) >= 0:
-        value_range = _room_for_labels(
-            max(values), [str(v) for v in df[text].to_list() if v] if text else [], value_range
-        )
-    if text and series is None:  # a withheld value draws no bar: print its label (e.g. "withheld") at zero
-        for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list(), strict=False):
-            if val is None and label:
-                fig.add_annotation(
-                    x=0 if horizontal else _literal(cat),
-                    y=_literal(cat) if horizontal else 0,
-                    text=f"<i>{plotly_literal(label)}</i>",
-                    showarrow=False,
-                    xanchor="left" if horizontal else "center",
-                    yanchor="middle" if horizontal else "bottom",
-                    font=dict(size=13, color="#444444"),
-                )
-    value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
-    value_axis(title_text=y_title, range=list(value_range) if value_range else None)
-    category_axis(title_text=x_title, type="category")
-    if horizontal:
-        fig.update_yaxes(autorange="reversed")
-    if threshold is not None:
-        (fig.add_vline if horizontal else fig.add_hline)(
-            threshold, line=dict(color="#444444", dash="dash", width=2), annotation_text=threshold_label
-        )
-    fig.update_layout(
-        barmode="group",
-        showlegend=series is not None and len(groups) > 1,
-        height=max(420, 28 * df[x].n_unique() + 160) if horizontal else None,
-    )
-    return finish(fig, title, note)
-
-
-LABEL_PX_PER_CHAR = 8  # a bar's printed label at 16 px, per character
-HALF_WIDTH_PLOT_PX = 300  # the plot area of a chart in half a laptop screen, beside its school names
-
-
-def _room_for_labels(high: float, labels: list[str], value_range: tuple[float, float] | None) -> tuple[float, float]:
-    """A horizontal bar chart's value axis, long enough that the label printed after the longest bar fits in a
-    half-width chart (Plotly leaves no room for it: "1,007 min" was cut at the chart's edge)."""
-    label_px = LABEL_PX_PER_CHAR * max((len(label) for label in labels), default=4) + 10
-    room = max(HALF_WIDTH_PLOT_PX - label_px, HALF_WIDTH_PLOT_PX / 3)
-    low, upper = value_range if value_range else (0.0, 0.0)
-    return low, max(upper, (high or 1) * HALF_WIDTH_PLOT_PX / room)

@@ -76,7 +76,7 @@ COLUMN_LABELS = {
     "all_students_change_pp": "All Students change (pp)",
     "trust_index": "Trust index (0-100)",
     "facet": "Facet",
-    "value": "Mean score",
+    "value": "Trust (as the chart shows it)",
     "schools": "Schools",
     "respondent_group": "Respondent group",
     "response_rate": "Response rate %",
@@ -116,6 +116,15 @@ COLUMN_LABELS = {
     "month_label": "Month",
     "minutes_label": "Minutes shown",
     "weekday": "Weekday (0 = Monday)",
+    "change_ci_low": "Change, 95% low (pp)",
+    "change_ci_high": "Change, 95% high (pp)",
+    "change_signal": "Against noise",
+    "cohort": "Grade group",
+    "prior_grade": "Grade a year before",
+    "q25": "25th percentile school",
+    "median": "Median school",
+    "q75": "75th percentile school",
+    "highlight": "School drawn against the spread",
 }
 # the chart's helpers, shown in another column already: the year's first day beside the school year, a month's first
 # day beside its name, printed labels of a figure in the next column, a weekday's number
@@ -128,7 +137,8 @@ CHART_HELPERS = {
 }
 # a data table shows what the chart shows: one decimal (a percent, points, minutes), two for a mean on a 1-5 scale
 TABLE_DECIMALS = 1
-TABLE_DECIMALS_BY_COLUMN = {"value": 2, "mean_score": 2}
+TABLE_DECIMALS_BY_COLUMN = {"mean_score": 2}
+SIGNAL_IN_WORDS = {"up": "up beyond noise", "down": "down beyond noise", "within_noise": "within noise"}
 WITHHELD_BECAUSE = {
     "small_n": "too few to show",
     "complementary": "would give back a small group",
@@ -149,6 +159,7 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
     ]
     out = frame.select(keep).with_columns(
         *[c(n).replace_strict(WITHHELD_BECAUSE, default=c(n)) for n in ("reason", "suppression_reason") if n in keep],
+        *[c(n).replace_strict(SIGNAL_IN_WORDS, default=c(n)) for n in ("change_signal",) if n in keep],
         *[c(n).round(TABLE_DECIMALS_BY_COLUMN.get(n, TABLE_DECIMALS)) for n in keep if frame.schema[n].is_float()],
     )
     names: dict[str, str] = {}

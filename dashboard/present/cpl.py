@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import polars as pl
 
 from dashboard.metrics.cpl import cpl_meeting_days, cpl_protocols, cpl_team_months
 from dashboard.present.common import ALL, PageView, filter_schools, options, with_school_year
+from dashboard.present.words import plural, team_type_words
 
 c = pl.col
 
@@ -26,13 +25,14 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
     by_school = school == ALL
     unit = "school_name" if by_school else "team"
     where = "all schools" if by_school else d["school_name"][0]
+    attendance = ATTENDANCE if "seats" in d.columns else c("attendance_rate").mean()
     per = (
         d.group_by(unit)
         .agg(
-            c("consistency_pct").mean(),
+            TEAM_WEEKS.alias("consistency_pct"),
             c("longest_gap_weeks").max(),
             c("minutes_per_month").mean() if not by_school else c("minutes_per_month").sum(),
-            c("attendance_rate").mean(),
+            attendance.alias("attendance_rate"),
             c("team").n_unique().alias("teams"),
             c("meetings").sum(),
         )
@@ -45,33 +45,40 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
         )
     )
     v.frames["consistency"] = per
-    noun = "schools (mean over teams)" if by_school else "teams"
-    v.titles["consistency"] = f"CPL consistency: % of school weeks with a meeting, {where}, {year}, {per.height} {noun}"
+    noun = f"{plural(per.height, 'school')}, all teams pooled" if by_school else plural(per.height, "team")
+    v.titles["consistency"] = f"CPL consistency: share of team-weeks with a meeting, {where}, {year} ({noun})"
     v.frames["minutes"] = per.sort("minutes_per_month", descending=True)
     v.titles["minutes"] = (
         f"CPL minutes per month ({'all teams summed' if by_school else 'per team'}), {where}, "
-        f"{year}, {per.height} {'schools' if by_school else 'teams'}"
+        f"{year}, {plural(per.height, 'school' if by_school else 'team')}"
     )
     types = (
         d.group_by("team_type")
         .agg(
-            c("consistency_pct").mean(),
+            TEAM_WEEKS.alias("consistency_pct"),
             c("minutes_per_month").mean(),
-            c("attendance_rate").mean(),
+            attendance.alias("attendance_rate"),
             pl.len().alias("teams"),
         )
-        .with_columns(c("team_type").fill_null("not given").str.replace_all("_", " "))
+        .with_columns(team_type_words(c("team_type")).alias("team_type"))
         .sort("consistency_pct", descending=True)
         .with_columns(
-            pl.format("{}% ({} teams)", c("consistency_pct").round(0).cast(pl.Int64), c("teams")).alias("label")
+            pl.format(
+                "{}% ({} {})",
+                c("consistency_pct").round(0).cast(pl.Int64),
+                c("teams"),
+                pl.when(c("teams") == 1).then(pl.lit("team")).otherwise(pl.lit("teams")),
+            ).alias("label")
         )
     )
     v.frames["types"] = types
-    v.titles["types"] = f"CPL consistency by team type, {where}, {year}, {d.height} teams"
+    v.titles["types"] = (
+        f"CPL consistency by team type: share of team-weeks with a meeting, {where}, {year}, {plural(d.height, 'team')}"
+    )
     v.frames["table"] = d.select(
         c("school_name").alias("School"),
         c("team").alias("Team"),
-        c("team_type").alias("Type"),
+        team_type_words(c("team_type")).alias("Type"),
         c("meetings").alias("Meetings"),
         c("minutes_per_month").round(0).alias("Minutes/month"),
         c("attendance_rate").round(0).alias("Attendance %"),
@@ -79,14 +86,22 @@ def cpl(cadence: pl.DataFrame, year: str | None, network: str = ALL, level: str 
         c("longest_gap_weeks").alias("Longest gap (weeks)"),
     ).sort("School", "Team")
     worst = d.sort("longest_gap_weeks", descending=True).row(0, named=True)
-    median_consistency = cast(float, d["consistency_pct"].median())
-    median_attendance = cast(float | None, d["attendance_rate"].median()) or 0
+    pooled_row = d.select(TEAM_WEEKS.alias("consistency"), attendance.alias("attendance")).row(0, named=True)
+    attended = (
+        f" (attendance {pooled_row['attendance']:.0f}% of team seats)" if pooled_row["attendance"] is not None else ""
+    )
     v.sentence = (
-        f"In {year}, {d.height} teams met in a median {median_consistency:.0f}% of school weeks "
-        f"(median attendance {median_attendance:.0f}%); the longest gap was "
-        f"{worst['longest_gap_weeks']} weeks ({worst['team']}, {worst['school_name']})."
+        f"In {year}, {plural(d.height, 'team')} met in {pooled_row['consistency']:.0f}% of team-weeks, all teams "
+        f"pooled{attended}; the longest gap was {plural(worst['longest_gap_weeks'], 'week')} "
+        f"({worst['team']}, {worst['school_name']})."
     )
     return v
+
+
+# The one CPL statistic of every page (CONTRACT.md, Goals: pooled by team-weeks): the weeks with a meeting of all the
+# teams counted over their school weeks; and attendance pooled the same way, attendees over seats.
+TEAM_WEEKS = 100.0 * c("weeks_with_meeting").sum() / c("school_weeks").sum()
+ATTENDANCE = pl.when(c("seats").sum() > 0).then(100.0 * c("attendees_with_size").sum() / c("seats").sum())
 
 
 def team_key() -> pl.Expr:
@@ -151,14 +166,13 @@ def cpl_detail(
         .sort("month_start", unit)
         .with_columns(
             c("month_start").dt.strftime("%b %Y").alias("month_label"),
-            pl.format(
-                "{} mtg<br>{} min", c("meetings_per_team").round(1), c("minutes_per_team").round(0).cast(pl.Int64)
-            ).alias("label"),
+            # one line a cell: the minutes (the colour); the meetings are in the hover text and the data table
+            c("minutes_per_team").round(0).cast(pl.Int64).cast(pl.String).alias("label"),
         )
     )
     v.frames["monthly"] = monthly
-    noun = f"{teams.height} schools, mean per team" if by_school else f"{teams.height} teams"
-    v.titles["monthly"] = f"CPL meetings and minutes per team per month, {where}, {year} ({noun})"
+    noun = f"{plural(teams.height, 'school')}, mean per team" if by_school else plural(teams.height, "team")
+    v.titles["monthly"] = f"CPL minutes per team per month (the number in each cell), {where}, {year} ({noun})"
     # 2. protocols
     p = cpl_protocols(meetings).filter(c("school_year") == year)
     prot = (
@@ -226,7 +240,7 @@ def cpl_pair(
     v.titles["pair"] = f"CPL minutes per month (meetings on each bar), {' against '.join(chosen)}, {year}"
     v.frames["pair_table"] = keyed.select(
         c("key").alias("Team"),
-        c("team_type").str.replace_all("_", " ").alias("Type"),
+        team_type_words(c("team_type")).alias("Type"),
         c("meetings").alias("Meetings"),
         c("minutes_per_month").round(0).alias("Minutes/month"),
         c("attendance_rate").round(0).alias("Attendance %"),

@@ -16,7 +16,7 @@ c = pl.col
 
 CULTURE_MEASURES = {
     "Trust index change (points)": "trust_index_change",
-    "CPL consistency (% of school weeks)": "cpl_consistency_pct",
+    "CPL consistency (% of team-weeks with a meeting)": "cpl_consistency_pct",
     "Readiness: % ready in latest vote": "readiness_pct_ready",
 }
 

@@ -7,12 +7,12 @@ from typing import cast
 
 import plotly.graph_objects as go
 
-from dashboard.present import charts, matrix_charts
+from dashboard.present import bar_charts, charts, matrix_charts, timeline
 from dashboard.present.common import PageView
 
 
 def overview_proficiency(v: PageView) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["proficiency"],
         "school_name",
         "all_students_pct_proficient",
@@ -20,18 +20,21 @@ def overview_proficiency(v: PageView) -> go.Figure:
         text="label",
         y_title="% proficient (All Students)",
         horizontal=True,
-        value_range=(0, 100),
+        percent=True,
     )
 
 
 def school_trust(v: PageView) -> go.Figure:
-    return charts.line_figure(
-        v.frames["trust"],
-        "school_year",
-        "trust_index",
-        v.titles["trust"],
-        y_title="Trust index (0-100)",
-        y_range=(0, 100),
+    return timeline.marked(
+        charts.line_figure(
+            v.frames["trust"],
+            "school_year",
+            "trust_index",
+            v.titles["trust"],
+            y_title="Trust index (0-100)",
+            y_range=(0, 100),
+        ),
+        v,
     )
 
 
@@ -39,8 +42,16 @@ def school_cpl(v: PageView) -> go.Figure:
     cpl = v.frames["cpl"]
     if not cpl.height:
         return charts.empty_figure(v.titles["cpl"])
-    return charts.line_figure(
-        cpl, "school_year", "consistency_pct", v.titles["cpl"], y_title="% of school weeks", y_range=(0, 105)
+    return timeline.marked(
+        charts.line_figure(
+            cpl,
+            "school_year",
+            "consistency_pct",
+            v.titles["cpl"],
+            y_title="% of team-weeks with a meeting",
+            y_range=(0, 100),
+        ),
+        v,
     )
 
 
@@ -48,7 +59,7 @@ def school_readiness(v: PageView) -> go.Figure:
     votes = v.frames["readiness"]
     if not votes.height:
         return charts.empty_figure(v.titles["readiness"])
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         votes,
         "vote",
         "pct_ready_of_cast",
@@ -56,23 +67,28 @@ def school_readiness(v: PageView) -> go.Figure:
         text="label",
         y_title="% ready of votes cast",
         x_title="Vote date",
-        value_range=(0, 110),
+        percent=True,
         threshold=cast(float | None, votes["threshold_pct"].max()),
-        threshold_label="threshold",
+        threshold_label=f"threshold {cast(float, votes['threshold_pct'].max()):.0f}%",
     )
 
 
-def school_proficiency(v: PageView) -> go.Figure:
-    return charts.line_figure(
-        v.frames["proficiency"],
-        "school_year",
-        "pct_proficient",
-        v.titles["proficiency"],
-        series="student_group",
-        y_title="% proficient",
-        y_range=(0, 100),
-        ci_low="ci_low",
-        ci_high="ci_high",
+def school_proficiency(v: PageView, key: str = "proficiency") -> go.Figure:
+    """One subject's proficiency by student group (``key``: "proficiency", the subject chosen, or
+    "proficiency:SUBJECT")."""
+    return timeline.marked(
+        charts.line_figure(
+            v.frames[key],
+            "school_year",
+            "pct_proficient",
+            v.titles[key],
+            series="student_group",
+            y_title="% proficient",
+            y_range=(0, 100),
+            ci_low="ci_low",
+            ci_high="ci_high",
+        ),
+        v,
     )
 
 
@@ -90,40 +106,43 @@ def trust_heatmap(v: PageView, metric: str) -> go.Figure:
 
 
 def cpl_consistency(v: PageView, unit: str = "school_name") -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["consistency"],
         unit,
         "consistency_pct",
         v.titles["consistency"],
         text="label",
-        y_title="% of school weeks with a meeting",
+        y_title="% of team-weeks with a meeting",
         horizontal=True,
-        value_range=(0, 140),
+        percent=True,
     )
 
 
 def readiness_latest(v: PageView) -> go.Figure:
-    return matrix_charts.bullet_figure(
+    return bar_charts.bullet_figure(
         v.frames["latest"], "school_name", "pct_ready_of_cast", "threshold_pct", "passed", "label", v.titles["latest"]
     )
 
 
 def equity_levels(v: PageView) -> go.Figure:
-    return charts.line_figure(
-        v.frames["levels"],
-        "school_year",
-        "pct_proficient",
-        v.titles["levels"],
-        series="student_group",
-        y_title="% proficient",
-        y_range=(0, 100),
-        ci_low="ci_low",
-        ci_high="ci_high",
+    return timeline.marked(
+        charts.line_figure(
+            v.frames["levels"],
+            "school_year",
+            "pct_proficient",
+            v.titles["levels"],
+            series="student_group",
+            y_title="% proficient",
+            y_range=(0, 100),
+            ci_low="ci_low",
+            ci_high="ci_high",
+        ),
+        v,
     )
 
 
 def equity_change(v: PageView) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["change"],
         "student_group",
         "change_pp",
@@ -131,6 +150,7 @@ def equity_change(v: PageView) -> go.Figure:
         text="label",
         y_title="change in percentage points",
         horizontal=True,
+        noise="_within_noise",
     )
 
 
@@ -143,17 +163,27 @@ def culture_scatter(v: PageView, measure: str) -> go.Figure:
         v.titles["scatter"],
         x_title=measure,
         y_title="All Students change in proficiency (pp)",
+        x_range=(0, 100) if "%" in measure else None,
     )
 
 
 def trust_trends(v: PageView, metric: str) -> go.Figure:
-    return charts.line_figure(
-        v.frames["trends"], "school_year", "value", v.titles["trends"], series="facet", y_title=metric
+    return timeline.marked(
+        charts.line_figure(
+            v.frames["trends"],
+            "school_year",
+            "value",
+            v.titles["trends"],
+            series="facet",
+            y_title=metric,
+            y_range=(0, 100),
+        ),
+        v,
     )
 
 
 def trust_groups(v: PageView, metric: str) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["groups"],
         "facet",
         "value",
@@ -161,11 +191,12 @@ def trust_groups(v: PageView, metric: str) -> go.Figure:
         series="respondent_group",
         text="label",
         y_title=metric,
+        percent=True,
     )
 
 
 def trust_rates(v: PageView, low_response_pct: float) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["rates"],
         "school_name",
         "response_rate",
@@ -173,14 +204,14 @@ def trust_rates(v: PageView, low_response_pct: float) -> go.Figure:
         text="label",
         y_title="% of staff responding",
         horizontal=True,
-        value_range=(0, 115),
+        percent=True,
         threshold=low_response_pct,
-        threshold_label="low-response line",
+        threshold_label=f"low response below {low_response_pct:g}%",
     )
 
 
 def cpl_minutes(v: PageView, unit: str) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["minutes"],
         unit,
         "minutes_per_month",
@@ -193,14 +224,14 @@ def cpl_minutes(v: PageView, unit: str) -> go.Figure:
 
 def cpl_types(v: PageView) -> go.Figure:
     # across the page: the kinds of team are named in full and each label, "74% (47 teams)", reads at full size
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["types"],
         "team_type",
         "consistency_pct",
         v.titles["types"],
         text="label",
-        y_title="% of school weeks with a meeting",
-        value_range=(0, 100),
+        y_title="% of team-weeks with a meeting",
+        percent=True,
         horizontal=True,
     )
 
@@ -226,7 +257,7 @@ def cpl_calendar(d: PageView) -> go.Figure:
 
 def cpl_protocols(d: PageView) -> go.Figure:
     protocols = d.frames["protocols"]
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         protocols,
         "protocol",
         "meetings",
@@ -239,7 +270,7 @@ def cpl_protocols(d: PageView) -> go.Figure:
 
 
 def cpl_pair(d: PageView) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         d.frames["pair"],
         "month_label",
         "minutes",
@@ -252,7 +283,7 @@ def cpl_pair(d: PageView) -> go.Figure:
 
 
 def readiness_turnout(v: PageView) -> go.Figure:
-    return charts.bar_figure(
+    return bar_charts.bar_figure(
         v.frames["turnout"],
         "school_name",
         "turnout_pct",
@@ -260,25 +291,39 @@ def readiness_turnout(v: PageView) -> go.Figure:
         text="label",
         y_title="% of eligible staff voting",
         horizontal=True,
-        value_range=(0, 140),
+        percent=True,
     )
 
 
 def readiness_trend(v: PageView) -> go.Figure:
-    return charts.line_figure(
-        v.frames["trend"],
-        "school_year",
-        "pct_ready_of_cast",
-        v.titles["trend"],
-        series="school_name",
-        y_title="% ready of votes cast",
-        y_range=(0, 105),
-        threshold=cast(float, v.extra["threshold"]),
-        threshold_label="usual threshold",
+    return timeline.marked(
+        matrix_charts.spread_figure(
+            v.frames["trend"],
+            "school_year",
+            v.titles["trend"],
+            y_title="% ready of votes cast",
+            highlight_name=cast(str, v.extra.get("highlight_name") or ""),
+            threshold=cast(float, v.extra["threshold"]),
+            threshold_label=f"usual threshold {cast(float, v.extra['threshold']):.0f}%",
+        ),
+        v,
     )
 
 
 def equity_grid(grid: PageView, performance_names: tuple | list) -> go.Figure:
     return matrix_charts.grid_figure(
-        grid.frames["grid"], grid.titles["grid"], note=grid.notes["grid"], level_names=performance_names
+        grid.frames["grid"], grid.titles["grid"], note=grid.notes.get("grid_chart"), level_names=performance_names
+    )
+
+
+def equity_cohort(v: PageView) -> go.Figure:
+    return bar_charts.bar_figure(
+        v.frames["cohort"],
+        "cohort",
+        "change_pp",
+        v.titles["cohort"],
+        text="label",
+        y_title="change in percentage points",
+        horizontal=True,
+        noise="_within_noise",
     )

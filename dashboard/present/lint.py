@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -27,7 +28,7 @@ PERCENT_AXIS = re.compile(r"(%|percent|\(0-100\))", re.IGNORECASE)
 NOT_PERCENT = re.compile(r"(\bpp\b|percentage points|change)", re.IGNORECASE)
 
 
-def _axes(fig: go.Figure) -> Iterator[tuple[str, object]]:
+def _axes(fig: go.Figure) -> Iterator[tuple[str, Any]]:
     layout = fig.layout
     for name in dir(layout):
         if re.fullmatch(r"[xy]axis\d*", name):
@@ -150,10 +151,11 @@ def _axis_range(fig: go.Figure, axis) -> tuple[float, float] | None:
     return None
 
 
-def lint_figure(fig: go.Figure, *, projector: bool = False) -> list[str]:
-    """Every problem of ``fig`` in words (``projector``: the copy ``for_projector`` makes, whose fonts are checked)."""
+def lint_figure(fig: go.Figure, *, projector: bool = False, titled: bool = True) -> list[str]:
+    """Every problem of ``fig`` in words (``projector``: the copy ``for_projector`` makes, whose fonts are checked;
+    ``titled``: False for a board pack slide's figure, whose title the slide carries)."""
     problems: list[str] = []
-    if not fig.layout.title.text:
+    if titled and not fig.layout.title.text:
         problems.append("no title")
     for name, axis in _axes(fig):
         title = axis.title.text if axis.title and axis.title.text else ""

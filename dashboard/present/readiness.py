@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 
 from dashboard.metrics.readiness import latest_votes
+from dashboard.metrics.timeline import in_scope
 from dashboard.present.common import ALL, PageView, filter_schools, with_school_year
+from dashboard.present.timeline import NOTES_KEY
+from dashboard.present.words import plural
 
 c = pl.col
 
@@ -22,33 +27,47 @@ def _vote_label() -> pl.Expr:
     )
 
 
-TREND_LINES_MAX = 30  # schools drawn as a line each; beyond it the trend shows their spread
+SPREAD_NAMES = {"q25": "25th percentile school", "median": "Median school", "q75": "75th percentile school"}
 
 
-def readiness_spread(votes: pl.DataFrame) -> pl.DataFrame:
+def readiness_spread(votes: pl.DataFrame, highlight: str | None = None) -> pl.DataFrame:
     """Per school year, the 25th, 50th and 75th percentile of the schools' last vote that year (% ready of votes
-    cast), as three named series, in the trend chart's columns."""
+    cast) and the number of schools, with the last vote of the school ``highlight`` (its ID) beside them: one
+    school against the spread, not a tangle of one line per school."""
     last = (
         votes.sort("vote_date")
         .group_by("school_id", "school_year")
-        .agg(c("pct_ready_of_cast").last())
+        .agg(c("pct_ready_of_cast").last(), c("school_name").last())
         .drop_nulls("pct_ready_of_cast")
     )
-    names = {0.75: "75th percentile school", 0.5: "Median school", 0.25: "25th percentile school"}
-    parts = [
+    spread = (
         last.group_by("school_year")
-        .agg(c("pct_ready_of_cast").quantile(q, "linear"))
-        .with_columns(pl.lit(name).alias("school_name"))
-        for q, name in names.items()
-    ]
-    return pl.concat(parts).select("school_name", "school_year", "pct_ready_of_cast").sort("school_name", "school_year")
+        .agg(
+            *[c("pct_ready_of_cast").quantile(q, "linear").alias(k) for k, q in (("q25", 0.25), ("median", 0.5))],
+            c("pct_ready_of_cast").quantile(0.75, "linear").alias("q75"),
+            c("school_id").n_unique().alias("schools"),
+        )
+        .sort("school_year")
+    )
+    mine = last.filter(c("school_id") == highlight).select("school_year", c("pct_ready_of_cast").alias("highlight"))
+    return spread.join(mine, on="school_year", how="left")
 
 
-def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> PageView:
+def readiness(
+    votes: pl.DataFrame,
+    network: str = ALL,
+    level: str = ALL,
+    highlight: str | None = None,
+    notes: pl.DataFrame | None = None,
+) -> PageView:
+    """``highlight``: the school drawn against the spread of schools in the trend (default: the first school, by
+    name, that crossed its threshold after a vote fell short; else the first by name); ``notes``: the timeline
+    notes the caller reads, the district's marking the trend."""
     r = with_school_year(filter_schools(votes, network, level)).sort("school_id", "vote_date", "question")
     if r.is_empty():
         return PageView(empty="No readiness votes for these schools yet. Load readiness_votes.csv on the Data page.")
     v = PageView()
+    v.frames[NOTES_KEY] = in_scope(notes if notes is not None else pl.DataFrame(), None)
     latest = (
         latest_votes(r)
         .with_columns(_vote_label().alias("label"))
@@ -62,16 +81,25 @@ def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> Page
         .height
     )
     same_day_note = (
-        f"{same_day} {'school' if same_day == 1 else 'schools'} voted on more than one question on "
-        "its latest date: the question first in alphabetical order is shown; the trend below has every "
+        f"{plural(same_day, 'school')} voted on more than one question on "
+        f"{'its' if same_day == 1 else 'their'} latest date: the question first in alphabetical order is shown; the trend below has every "
         "vote."
         if same_day
         else None
     )
     v.frames["latest"] = latest
     passed = int(latest["passed"].sum())
+    latest_years = sorted(str(y) for y in latest["school_year"].drop_nulls().unique())
+    when = (
+        ""
+        if not latest_years
+        else latest_years[0]
+        if len(latest_years) == 1
+        else f"{latest_years[0]} to {latest_years[-1]}"
+    )
     v.titles["latest"] = (
-        f"Latest readiness vote by school against its threshold, {latest.height} schools ({passed} passed)"
+        f"Latest readiness vote by school against its threshold, % ready of votes cast, {when}, "
+        f"{plural(latest.height, 'school')} ({passed} passed)"
     )
     hidden = latest.filter(c("suppressed"))
     hidden_note = (
@@ -95,21 +123,12 @@ def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> Page
         )
     )
     v.titles["turnout"] = (
-        f"Turnout in the latest readiness vote, % of eligible staff, {v.frames['turnout'].height} schools"
+        f"Turnout in the latest readiness vote, % of eligible staff, {when}, "
+        f"{plural(v.frames['turnout'].height, 'school')}"
     )
     shown = r.filter(~c("suppressed"))
     schools = shown["school_id"].n_unique()
-    if schools <= TREND_LINES_MAX:
-        v.frames["trend"] = shown.select(
-            "school_name", "school_year", "vote_date", "pct_ready_of_cast", "threshold_pct"
-        )
-        v.titles["trend"] = f"Readiness over voting rounds: % ready of votes cast by school year, {schools} schools"
-    else:  # one line per school would be a tangle (and thousands of traces): the spread of schools, year by year
-        v.frames["trend"] = readiness_spread(shown)
-        v.titles["trend"] = (
-            f"Readiness by school year: the middle school and the middle half of {schools} schools "
-            "(each school's last vote of the year, % ready of votes cast)"
-        )
+    v.extra["schools"] = dict(shown.select("school_id", "school_name").unique().sort("school_name").iter_rows())
     common = r["threshold_pct"].mode()
     v.extra["threshold"] = float(common[0]) if common.len() else 80.0
     prev = c("passed").shift(1).over("school_id")
@@ -126,9 +145,27 @@ def readiness(votes: pl.DataFrame, network: str = ALL, level: str = ALL) -> Page
         )
     )
     v.frames["crossed"] = crossed
+    crossed_ids = (
+        r.filter(c("passed") & (prev == False))  # noqa: E712
+        .join(shown.select("school_id").unique(), on="school_id", how="semi")
+        .sort("school_name")["school_id"]
+        .to_list()
+    )
+    names = cast(dict[str, str], v.extra["schools"])
+    chosen = highlight if highlight in names else (crossed_ids[0] if crossed_ids else next(iter(names), None))
+    v.extra["highlight"] = chosen
+    spread = readiness_spread(shown, chosen)
+    v.frames["trend"] = spread
+    v.extra["highlight_name"] = names.get(chosen or "", "")
+    years = spread["school_year"].to_list()
+    span = f"{years[0]} to {years[-1]}" if years else ""
+    v.titles["trend"] = (
+        f"Readiness by school year, % ready of votes cast: {names.get(chosen or '', 'no school')} against the "
+        f"middle half of {plural(schools, 'school')}, {span} (each school's last vote of the year)"
+    )
     v.sentence = (
-        f"{passed} of {latest.height} schools passed their latest vote; {crossed.height} crossed the "
-        "threshold after an earlier vote fell short. Ready is counted among votes cast; abstentions "
-        "count in turnout only."
+        f"{passed} of {plural(latest.height, 'school')} passed {'its' if latest.height == 1 else 'their'} latest "
+        f"vote; {crossed.height} {'has' if crossed.height == 1 else 'have'} crossed the threshold after an earlier "
+        "vote fell short. Ready is counted among votes cast; abstentions count in turnout only."
     )
     return v

@@ -12,8 +12,9 @@ import polars as pl
 from dashboard.core import paths
 from dashboard.core.privacy import Thresholds
 from dashboard.core.sources import ALL_STUDENTS
-from dashboard.metrics.achievement import gains_from_cells, school_level_cells
+from dashboard.metrics.achievement import WITHIN_NOISE, gains_from_cells, school_level_cells
 from dashboard.present.common import ALL, PageView, filter_schools, options
+from dashboard.present.words import NOISE_NOTE, SIGNAL_WORDS, plural
 
 c = pl.col
 
@@ -93,9 +94,11 @@ def status_change_grid(
     group: str = ALL,
     network: str = ALL,
     level: str = ALL,
+    notes: pl.DataFrame | None = None,
 ) -> PageView:
     """Place each school's student group (its All Students row, or one group, per the filters) in the 5x5 status x
-    change grid for the latest year with a change. Withheld groups are not placed, and are counted."""
+    change grid for the latest year with a change (none across a break among the timeline ``notes``). Withheld
+    groups are not placed, and are counted."""
     base = filter_schools(cells, network, level, school)
     subjects = options(base, "subject")
     if not subjects:
@@ -104,7 +107,7 @@ def status_change_grid(
     sc = school_level_cells(base.filter(c("subject") == subject)).with_columns(
         pl.lit("All").alias("grade"), pl.lit(None, pl.String).alias("publisher_marker")
     )
-    gains = gains_from_cells(sc)
+    gains = gains_from_cells(sc, notes)
     if group != ALL:
         gains = gains.filter(c("student_group") == group)
     if gains.is_empty():
@@ -124,13 +127,19 @@ def status_change_grid(
         c("change_level").replace_strict(dict(enumerate(grid.change_names)), return_dtype=pl.String).alias("change"),
     )
     counts = {
-        (r["status_level"], r["change_level"]): r["len"]
-        for r in placed.group_by("status_level", "change_level").len().iter_rows(named=True)
+        (r["status_level"], r["change_level"]): (r["len"], r["noise"])
+        for r in placed.group_by("status_level", "change_level")
+        .agg(pl.len(), (c("change_signal") == WITHIN_NOISE).sum().alias("noise"))
+        .iter_rows(named=True)
     }
     rows = []
     for si, sname in enumerate(grid.status_names):
         for ci, cname in enumerate(grid.change_names):
-            n, perf = counts.get((si, ci), 0), grid.performance[si][ci]
+            (n, noise), perf = counts.get((si, ci), (0, 0)), grid.performance[si][ci]
+            # a change column of the grid is a size of change, not a verdict: a group placed in "Declined" whose
+            # change is within noise is counted as such in its cell
+            moved = ci != len(grid.change_names) // 2
+            within = f" ({noise} within noise)" if moved and noise else ""
             rows.append(
                 {
                     "status": sname,
@@ -138,9 +147,10 @@ def status_change_grid(
                     "status_level": si,
                     "change_level": ci,
                     "count": n,
+                    "within_noise": noise,
                     "performance": perf,
                     "performance_name": grid.performance_names[perf - 1],
-                    "label": f"<b>{n}</b><br>{sname} ·<br>{cname}",
+                    "label": f"<b>{n}</b>{within}<br>{sname} ·<br>{cname}",
                 }
             )
     v = PageView(extra={"subject": subject, "year": year, "left_out": left_out, "version": grid.version})
@@ -156,7 +166,8 @@ def status_change_grid(
         else base["school_name"][0]
     )
     v.titles["grid"] = (
-        f"{subject} status ({year} % proficient) by change since {prior}: {what}, {where}, n = {placed.height} placed"
+        f"{subject} status ({year} % proficient) by change since {prior}: {what}, {where}, "
+        f"n = {plural(placed.height, 'group')} placed"
     )
     v.frames["placed"] = placed.sort("performance", "school_name", "student_group").select(
         c("school_name").alias("School"),
@@ -166,11 +177,22 @@ def status_change_grid(
         c("change_pp").round(1).alias("Change (pp)"),
         c("status").alias("Status"),
         c("change").alias("Change"),
+        c("change_signal").replace_strict(SIGNAL_WORDS, default=None).alias("Against noise"),
         c("performance").alias("Performance level (1-5)"),
     )
-    v.notes["grid"] = f"{grid.describe()} " + (
-        f"{left_out} withheld groups (small or coded, this year or last) are not placed."
-        if left_out
-        else "No group was withheld."
+    noise = int(placed.filter(c("change_signal") == WITHIN_NOISE).height)
+    v.notes["grid_chart"] = (
+        f"In brackets: groups whose change is within noise (95% interval holds zero). Cut points version {grid.version}."
+    )
+    v.notes["grid"] = (
+        f"{grid.describe()} "
+        + (
+            f"{plural(left_out, 'withheld group')} (small or coded, this year or last) {'is' if left_out == 1 else 'are'} "
+            "not placed. "
+            if left_out
+            else "No group was withheld. "
+        )
+        + f"{noise} of {plural(placed.height, 'placed group')} changed within noise: the cell counts them in "
+        f"brackets; such a group is placed by the size of its change, which may be chance. {NOISE_NOTE}"
     )
     return v

@@ -7,6 +7,7 @@ from typing import cast
 import polars as pl
 
 from dashboard.core.privacy import Thresholds
+from dashboard.metrics.timeline import in_scope
 from dashboard.metrics.trust import WAVE_ORDER
 from dashboard.present.common import (
     ALL,
@@ -19,13 +20,26 @@ from dashboard.present.common import (
     with_school_year,
     year_label,
 )
+from dashboard.present.timeline import NOTES_KEY
+from dashboard.present.words import plural, respondent_group_words
 
 c = pl.col
 
 
 # --- 3. trust -----------------------------------------------------------------------------------------------------
 
-METRICS = {"Mean score": "mean_score", "Percent favourable": "pct_favorable"}
+# One statistic for trust on every page: the trust index, the mean score put on 0-100 as 100 x (mean - 1) /
+# (scale_max - 1) (CONTRACT.md, school_summary), so the overview, this page and a school's profile speak of the same
+# points; or the percent favourable where a survey gives it.
+METRICS = {"Trust index (0-100)": "trust_index", "Percent favourable": "pct_favorable"}
+INDEX = "Trust index (0-100)"
+
+
+def _with_index(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(
+        (100 * (c("mean_score") - 1) / (c("scale_max").fill_null(5) - 1)).alias("trust_index"),
+        (c("facet").str.slice(0, 1).str.to_uppercase() + c("facet").str.slice(1)).alias("facet"),
+    )
 
 
 def _latest_wave(df: pl.DataFrame) -> pl.DataFrame:
@@ -37,25 +51,28 @@ def trust(
     results: pl.DataFrame,
     t: Thresholds,
     year: str | None,
-    metric: str = "Mean score",
+    metric: str = INDEX,
     network: str = ALL,
     level: str = ALL,
+    notes: pl.DataFrame | None = None,
 ) -> PageView:
-    r = with_school_year(filter_schools(results, network, level))
+    """``notes``: the timeline notes the caller reads; the district's mark the trend over time."""
+    r = _with_index(with_school_year(filter_schools(results, network, level)))
     years = options(r, "school_year")
     if not years:
         return PageView(empty="No staff survey results for these schools yet. Load trust_scores.csv on the Data page.")
     year = year if year in years else years[-1]
-    col = METRICS.get(metric, "mean_score")
+    col = METRICS.get(metric, "trust_index")
+    metric = next(k for k, x in METRICS.items() if x == col)
     v = PageView(extra={"year": year, "years": years})
-    facet_rows = r.filter(c("facet") != "overall")
+    v.frames[NOTES_KEY] = in_scope(notes if notes is not None else pl.DataFrame(), None)
+    facet_rows = r.filter(c("facet") != "Overall")
     r = facet_rows if facet_rows.height else r
     staff = _latest_wave(r.filter(c("respondent_group") == "all_staff"))
     if staff.is_empty():
         staff = _latest_wave(r)
     cur = staff.filter(c("school_year") == year)
-    scale_max = cast(float | None, cur["scale_max"].max()) if cur.height else 5
-    fmt = "{:.2f}" if col == "mean_score" else "{:.0f}%"
+    fmt = "{:.0f}" if col == "trust_index" else "{:.0f}%"
     heat = cur.with_columns(
         pl.when(c("withheld")).then(None).otherwise(c(col)).alias("value"),
     ).with_columns(
@@ -71,9 +88,11 @@ def trust(
         .alias("label")
     )
     v.frames["heatmap"] = heat.select("school_name", "facet", "value", "label", "reason", "low_response")
-    v.extra["z_range"] = (1.0, float(scale_max or 5)) if col == "mean_score" else (0.0, 100.0)
+    v.extra["z_range"] = (0.0, 100.0)
     n_schools = heat["school_id"].n_unique()
-    v.titles["heatmap"] = f"Staff trust by facet and school ({metric.lower()}), all staff, {year}, {n_schools} schools"
+    v.titles["heatmap"] = (
+        f"Staff trust by facet and school ({metric.lower()}), all staff, {year}, {plural(n_schools, 'school')}"
+    )
     low = heat.filter(c("low_response") & c("reason").is_null())["school_name"].unique().to_list()
     v.notes["heatmap"] = (
         "† low response (below {:g}%): shown, left out of indices and rollups: {}".format(
@@ -89,24 +108,34 @@ def trust(
         .sort("facet", "year_start")
     )
     v.frames["trends"] = trends
-    v.titles["trends"] = f"District trust by facet over time ({metric.lower()}, weighted by respondents), all staff"
+    seen = sorted(str(y) for y in trends["school_year"].unique()) if trends.height else [year]
+    span = f"{seen[0]} to {seen[-1]}"
+    most = int(cast(int, trends["schools"].max())) if trends.height else 0
+    v.titles["trends"] = (
+        f"District trust by facet ({metric.lower()}, pooled by respondents), all staff, {span}, "
+        f"up to {plural(most, 'school')} a year"
+    )
+    # groups compared over the same schools only: those that report every respondent group shown
+    by_group = _latest_wave(r).filter(
+        (c("school_year") == year) & ~c("withheld") & ~c("low_response") & c(col).is_not_null()
+    )
+    n_groups = by_group["respondent_group"].n_unique()
+    every = by_group.group_by("school_id").agg(c("respondent_group").n_unique().alias("_k")).filter(c("_k") == n_groups)
+    same = by_group.join(every.select("school_id"), on="school_id", how="semi")
     groups = (
-        _latest_wave(r)
-        .filter((c("school_year") == year) & ~c("withheld") & ~c("low_response") & c(col).is_not_null())
-        .group_by("respondent_group", "facet")
-        .agg(weighted_mean(col, "n_respondents").alias("value"))
+        same.group_by("respondent_group", "facet")
+        .agg(weighted_mean(col, "n_respondents").alias("value"), c("school_id").n_unique().alias("schools"))
         .sort("respondent_group", "facet")
         .with_columns(
             c("value").map_elements(lambda x: fmt.format(x), return_dtype=pl.String).alias("label"),
-            # the legend in words: "all_staff" -> "All staff"
-            (
-                c("respondent_group").str.slice(0, 1).str.to_uppercase()
-                + c("respondent_group").str.slice(1).str.replace_all("_", " ")
-            ).alias("respondent_group"),
+            respondent_group_words(c("respondent_group")).alias("respondent_group"),
         )
     )
     v.frames["groups"] = groups
-    v.titles["groups"] = f"Trust by respondent group and facet ({metric.lower()}), {year}, {n_schools} schools"
+    v.titles["groups"] = (
+        f"Trust by respondent group and facet ({metric.lower()}), {year}, compared over the "
+        f"{plural(every.height, 'school')} that report every group"
+    )
     rates = (
         cur.group_by("school_name")
         .agg(c("response_rate").max(), c("low_response").any(), c("n_respondents").max())
@@ -125,13 +154,13 @@ def trust(
         )
     )
     v.frames["rates"] = rates
-    v.titles["rates"] = f"Staff survey response rate by school, all staff, {year}, {rates.height} schools"
+    v.titles["rates"] = f"Staff survey response rate by school, all staff, {year}, {plural(rates.height, 'school')}"
     weakest = (
         heat.filter(c("value").is_not_null() & ~c("low_response"))
         .sort("value")
         .group_by("school_name", maintain_order=True)
         .first()
-        .select(c("school_name").alias("School"), c("facet").alias("Weakest facet"), c("value").round(2).alias(metric))
+        .select(c("school_name").alias("School"), c("facet").alias("Weakest facet"), c("value").round(0).alias(metric))
         .sort("School")
     )
     v.frames["weakest"] = weakest
@@ -143,15 +172,15 @@ def trust(
     bits = []
     if both.height:
         hi, lo = both.row(-1, named=True), both.row(0, named=True)
-        unit = "" if col == "mean_score" else " points"
+        unit = " points" if col == "trust_index" else " percentage points"
+        what = "the trust index" if col == "trust_index" else "the percent favourable"
         bits.append(
-            f"Across the district, trust in {hi['facet']} {_direction(hi['change'], unit, 2 if not unit else 1)}"
-            f" since {prior_year}"
+            f"Across the district, {what} for {hi['facet'].lower()} {_direction(hi['change'], unit)} since {prior_year}"
         )
         if lo["facet"] != hi["facet"]:
-            bits.append(f"{lo['facet']} {_direction(lo['change'], unit, 2 if not unit else 1)}")
+            bits.append(f"for {lo['facet'].lower()} it {_direction(lo['change'], unit)}")
     if weakest.height:
         common = weakest["Weakest facet"].value_counts().sort("count", descending=True).row(0)
-        bits.append(f"{common[0]} is the weakest facet at {common[1]} of {weakest.height} schools")
+        bits.append(f"{common[0]} is the weakest facet at {common[1]} of {plural(weakest.height, 'school')}")
     v.sentence = ("; ".join(bits) + ".") if bits else f"No comparable results for {year}."
     return v

@@ -97,10 +97,15 @@ def gap_diagnosis(group_pp: float | None, all_pp: float | None, prior_gap: float
     return f"gap {verb}: {why}"
 
 
+WITHHELD_COLUMNS = ("withheld", "suppressed", "Withheld", "Withheld because")
+
+
 def display_table(frame: pl.DataFrame, withheld: str | None = None) -> pl.DataFrame:
     """A table as people read it: numbers kept as numbers where every cell has one; a column with blanks becomes
-    text, each blank a dash (or "withheld" on a row whose ``withheld`` column is true or names a reason), each
-    true or false "yes" or "no"; never "None" or "nan"."""
+    text, each blank a dash (or "withheld" on a row whose ``withheld`` column, by default the first of
+    ``WITHHELD_COLUMNS`` it has, is true or names a reason), each true or false "yes" or "no"; never "None" or
+    "nan"."""
+    withheld = withheld or next((n for n in WITHHELD_COLUMNS if n in frame.columns), None)
     flag = None
     if withheld is not None and withheld in frame.columns:
         col = c(withheld)

@@ -4,7 +4,9 @@ page's actions). Pages and the entrypoint import it; it may import every layer b
 This module is the pages' facade (``from dashboard import ui``; ``ui.show_chart(...)``): it names the public functions
 of its modules, each of one job: ``state`` (the caller's scope, presentation mode), ``data`` (engine, run start, data
 version, settings, cached tables, import log), ``cache`` (cached page views and figures), ``filters``,
-``presentation``, ``render``, ``actions`` (upload, undo, board pack) and ``login``."""
+``presentation``, ``render``, ``actions`` (upload, undo, board pack), ``goals`` (the Goals page's forms, the notes
+a caller reads, the school brief), ``guided_import`` (the Data page's guided import and saved mappings) and
+``login``."""
 
 from dashboard.ui.actions import (
     UploadResult,
@@ -29,12 +31,15 @@ from dashboard.ui.data import (
     thresholds,
 )
 from dashboard.ui.filters import choices, network_level_filters, school_filter, select_filter, sync_query_params
-from dashboard.ui.presentation import choice, columns, pick, presentation_controls
+from dashboard.ui.goals import brief_button, goal_forms, may_manage, note_forms, notes_data
+from dashboard.ui.guided_import import guided_import, load_with_mapping_file, saved_mappings
+from dashboard.ui.presentation import choice, columns, pick, presentation_controls, screen, section
 from dashboard.ui.render import (
     audit_download,
     benchmark_caption,
     footnote,
     page_header,
+    say,
     show_chart,
     show_kpis,
     show_table,
@@ -47,6 +52,7 @@ __all__ = [
     "audit_download",
     "benchmark",
     "benchmark_caption",
+    "brief_button",
     "build_board_pack",
     "caller",
     "choice",
@@ -58,21 +64,31 @@ __all__ = [
     "figure",
     "footnote",
     "get_engine",
+    "goal_forms",
+    "guided_import",
     "handle_upload",
     "import_history",
     "keep_for_user",
     "kept_for_user",
     "latest_import_date",
     "load_upload",
+    "load_with_mapping_file",
+    "may_manage",
     "network_level_filters",
+    "note_forms",
+    "notes_data",
     "page_header",
     "pick",
     "presentation_controls",
     "presenting",
     "purge_controls",
     "read_data_version",
+    "saved_mappings",
+    "say",
     "school_filter",
     "scope_label",
+    "screen",
+    "section",
     "select_filter",
     "settings_values",
     "show_chart",

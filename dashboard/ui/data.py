@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.core.privacy import Thresholds
-from dashboard.metrics import tables
+from dashboard.metrics import goal_tables, tables
 from dashboard.store import db
 from dashboard.store import settings as settings_mod
 from dashboard.store.schema import import_log
@@ -100,7 +100,11 @@ TABLES = (
     "trust_results",
     "readiness",
     "cpl_school_years",
+    "cohort_growth",
     *BY_YEAR,
+    "goals",  # the board goals the caller may read (their figures are computed by the view)
+    "timeline_notes",  # the notes of the district and the caller's schools, without the internal ones
+    "timeline_notes_internal",  # the same with the internal ones (every role but the board's: ``notes_data``)
 )
 
 
@@ -133,10 +137,16 @@ def _read(
         return tables.cpl_cadence(conn, ids, year_start)
     if name == "cpl_school_years":
         return tables.cpl_school_years(conn, ids)
+    if name == "cohort_growth":
+        return tables.cohort_growth(conn, t, ids)
     if name == "readiness":
         return tables.readiness(conn, t, ids)
     if name == "cpl_meetings":
         return tables.cpl_meetings(conn, ids, year_start)
+    if name == "goals":
+        return goal_tables.visible_goals(conn, ids)
+    if name in ("timeline_notes", "timeline_notes_internal"):
+        return goal_tables.notes(conn, ids, include_internal=name == "timeline_notes_internal")
     raise ValueError(f"unknown table {name}")
 
 

@@ -8,6 +8,7 @@ variable CI is set.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.browser
 # url path -> (the page's heading, the number of Plotly charts it draws for an admin on the sample district)
 PAGES = {
     "overview": ("District overview", 1),
-    "school": ("School profile", 4),
+    "school": ("School profile", 5),  # trust, CPL, readiness, and proficiency in each of the two subjects
     "trust": ("Trust", 4),
     "cpl": ("Collective professional learning", 7),
     "readiness": ("Readiness", 3),
@@ -220,23 +221,89 @@ def _sign_in_if_asked(page, heading: str) -> None:
         page.get_by_role("button", name="Log in").click()
 
 
+# every text box Plotly drew (ticks, titles, labels on bars and cells, annotations, legend), as the browser laid it
+# out; two that overlap by more than a sliver (2 px each way) are printed over each other
+OVERLAPS = """() => {
+  const boxes = [];
+  for (const el of document.querySelectorAll('.js-plotly-plot svg text')) {
+    if (el.closest('.hoverlayer')) continue;  // hover labels show only on hover
+    const text = (el.textContent || '').trim();
+    if (!text) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || parseFloat(style.opacity || '1') === 0) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    boxes.push({text: text.slice(0, 40), l: r.left, r: r.right, t: r.top, b: r.bottom});
+  }
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      const w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+      if (w > 2 && h > 2) hits.push(`"${a.text}" over "${b.text}" (${w.toFixed(0)}x${h.toFixed(0)} px)`);
+    }
+  }
+  return hits;
+}"""
+DECK = ROOT / ".cache" / "deck"  # every screen of every page in presentation mode, to look at
+
+
+def _screen(page, server: str, path: str, n: int, heading: str) -> tuple[int, int]:
+    """Open screen ``n`` of a page's deck; returns (this screen's number, the deck's screens) once it has drawn."""
+    page.goto(f"{server}/{path}?present=1&slide={n}", wait_until="domcontentloaded")
+    _sign_in_if_asked(page, heading)  # the login cookie is written by JavaScript a moment after login
+    page.wait_for_selector("text=/Screen \\d+ of \\d+/", timeout=30_000)
+    settle(page, heading, 0)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))", timeout=30_000
+    )
+    shown = page.get_by_text(re.compile(r"Screen \d+ of \d+")).first.inner_text()
+    current, total = (int(x) for x in re.findall(r"\d+", shown)[:2])
+    return current, total
+
+
 @pytest.mark.parametrize("path", list(PRESENT_PAGES))
-def test_presentation_mode_fits_a_1920x1080_screen(presenter, server, path):
+def test_presentation_mode_is_a_deck_of_screens_that_fit_1920x1080(presenter, server, path):
+    """Every screen of the page's deck (``?present=1&slide=N``): one chart or one table on it and nothing else,
+    inside a 1920x1080 screen, no text under 18 px, no text box of a chart over another; and the screens' charts
+    add up to the page's. Each screen is kept as a screenshot (.cache/deck) to look at."""
     heading, charts = PRESENT_PAGES[path]
-    presenter.goto(f"{server}/{path}?present=1", wait_until="domcontentloaded")
-    _sign_in_if_asked(presenter, heading)  # the login cookie is written by JavaScript a moment after login
-    settle(presenter, heading, charts)
-    assert presenter.locator('[data-testid="stException"]').count() == 0
-    assert not presenter.locator('[data-testid="stSidebar"]').is_visible(), "the sidebar shows in presentation mode"
-    assert presenter.locator(".js-plotly-plot").count() == charts
-    for box in presenter.locator(".js-plotly-plot").all():
-        size = box.bounding_box()
-        assert size["width"] <= 1920 and size["height"] <= 1080, f"a chart box is {size} on {path}"
-    overflow = presenter.evaluate(OVERFLOW)
-    assert overflow["docWidth"] <= overflow["view"] and not overflow["wide"], f"{path} overflows: {overflow}"
-    small = presenter.evaluate(TEXT_SIZES)
-    assert not small, f"text under 18 px on {path}: {small[:8]}"
-    assert "?present=1" in presenter.url or "present=1" in presenter.url
-    if path == "overview":  # the README's picture of presentation mode comes from here
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        presenter.screenshot(path=str(SCREENSHOT))
+    DECK.mkdir(parents=True, exist_ok=True)
+    n, total, drawn = 1, None, 0
+    while total is None or n <= total:
+        current, total = _screen(presenter, server, path, n, heading)
+        assert current == n, f"{path}: asked for screen {n}, shown {current}"
+        presenter.screenshot(path=str(DECK / f"{path}_{n:02d}.png"))
+        assert presenter.locator('[data-testid="stException"]').count() == 0
+        assert not presenter.locator('[data-testid="stSidebar"]').is_visible(), "the sidebar shows in presentation mode"
+        on_screen = presenter.locator(".js-plotly-plot").count()
+        tables = presenter.locator('[data-testid="stMarkdownContainer"] table').count()
+        assert on_screen + tables <= 1, f"{path} screen {n}: {on_screen} charts and {tables} tables"
+        drawn += on_screen
+        for box in presenter.locator(".js-plotly-plot").all():
+            size = box.bounding_box()
+            assert size["width"] <= 1920 and size["height"] <= 1080, f"a chart box is {size} on {path} screen {n}"
+        overflow = presenter.evaluate(OVERFLOW)
+        assert overflow["docWidth"] <= overflow["view"] and not overflow["wide"], f"{path} {n} overflows: {overflow}"
+        tall = presenter.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert tall <= 1080 + 8, f"{path} screen {n} is {tall} px high: it does not fit one screen"
+        small = presenter.evaluate(TEXT_SIZES)
+        assert not small, f"text under 18 px on {path} screen {n}: {small[:8]}"
+        overlaps = presenter.evaluate(OVERLAPS)
+        assert not overlaps, f"{path} screen {n}: text over text: {overlaps[:6]}"
+        if path == "overview" and on_screen:  # the README's picture of presentation mode comes from here
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            presenter.screenshot(path=str(SCREENSHOT))
+        n += 1
+    assert drawn == charts, f"{path}: the deck's screens drew {drawn} charts, the page draws {charts}"
+
+
+def test_the_deck_goes_on_with_the_arrow_keys(presenter, server):
+    heading = PRESENT_PAGES["readiness"][0]
+    _screen(presenter, server, "readiness", 1, heading)
+    presenter.keyboard.press("ArrowRight")
+    presenter.wait_for_function("location.search.includes('slide=2')", timeout=30_000)
+    presenter.wait_for_selector("text=Screen 2 of", timeout=30_000)
+    presenter.keyboard.press("ArrowLeft")
+    presenter.wait_for_selector("text=Screen 1 of", timeout=30_000)
+    assert "present=1" in presenter.url

@@ -101,19 +101,31 @@ def test_overview_rolls_up_by_counts_not_mean_of_percents():
             },
         ]
     )
-    v = overview.overview(s, c, T)
+    # CPL: S1's two teams met in 4 and 8 of 10 school weeks, S2's one in 5: pooled by team-weeks, 17 of 30
+    cadence = pl.DataFrame(
+        {
+            "school_id": ["S1", "S1", "S2"],
+            "network": ["North", "North", "South"],
+            "level": ["elementary"] * 3,
+            "year_start": [2025] * 3,
+            "weeks_with_meeting": [4, 8, 5],
+            "school_weeks": [10, 10, 10],
+        }
+    )
+    v = overview.overview(s, c, T, cadence=cadence)
     kpis = {label: (value, delta) for label, value, delta in v.kpis}
-    # 2025: (60 + 90) / (100 + 300) = 37.5%; 2024: (50 + 10) / (100 + 50) = 40.0%; change -2.5 pp
-    assert kpis["All Students proficient, 2025-26"] == ("37.5%", "-2.5 pp")
+    # 2025: (60 + 90) / (100 + 300) = 37.5%; 2024: (50 + 10) / (100 + 50) = 40.0%; change -2.5 pp, and its 95%
+    # interval (Newcombe: about -11.6 to +6.2) holds zero
+    assert kpis["All Students % proficient, 2025-26"] == ("37.5%", "-2.5 pp, within noise")
     assert kpis["Schools"] == ("2", None)
-    assert kpis["Median trust index"] == ("50 / 100", None)
-    assert kpis["Latest readiness vote passed"] == ("1 of 2", None)
+    assert kpis["CPL consistency: share of team-weeks with a meeting, 2025-26"] == ("57%", None)
+    assert kpis["Schools whose latest readiness vote passed"] == ("1 of 2", None)
     assert_frame_equal(
         v.frames["attention"],
         pl.DataFrame({"School": ["School S2"], "Why it needs attention": ["trust index 40 is below 50"]}),
     )
     north = overview.overview(s, c, T, network="North")
-    assert {a: b for a, b, _ in north.kpis}["All Students proficient, 2025-26"] == "60.0%"
+    assert {a: b for a, b, _ in north.kpis}["All Students % proficient, 2025-26"] == "60.0%"
     assert overview.overview(s, c, T, network="Nowhere").empty
 
 
@@ -131,9 +143,11 @@ def test_equity_labels_change_and_withholds_small_groups():
     v = equity.equity(c, T, "ELA", school="S1")
     table = v.frames["table"].sort("Student group")
     b = table.filter(pl.col("Student group") == "Group B").row(0, named=True)
-    # 45% -> 55%: +10.0 pp, relative 10 / 45 = +22%; gap 45-50 = -5 -> 55-58 = -3: narrowed by 2
-    assert b["Change"] == "+10.0 pp (relative +22%)"
-    assert b["Gap to All Students (pp)"] == -3.0 and b["Gap change (pp)"] == 2.0 and b["Gap"] == "gap narrowed"
+    # 45% -> 55%: +10.0 pp, relative 10 / 45 = +22%, within noise at 40 tested (its interval holds zero); gap
+    # 45-50 = -5 -> 55-58 = -3: narrowed by 2, the group rising 10 and All Students 8
+    assert b["Change"] == "+10.0 pp (relative +22%), within noise" and b["Against noise"] == "within noise"
+    assert b["Gap to All Students (pp)"] == -3.0 and b["Gap change (pp)"] == 2.0
+    assert b["Gap"] == "gap narrowed: both rose, the group more"
     tiny = table.filter(pl.col("Student group") == "Tiny").row(0, named=True)
     assert tiny["Withheld"] == "n<10" and tiny["Change"] == "withheld" and tiny["% proficient 2025-26"] is None
     levels = v.frames["levels"].filter((pl.col("student_group") == "Tiny") & (pl.col("year_start") == 2025))
@@ -142,7 +156,8 @@ def test_equity_labels_change_and_withholds_small_groups():
     lo, hi = privacy.wilson_interval_scalar(22, 40)
     got = v.frames["levels"].filter((pl.col("student_group") == "Group B") & (pl.col("year_start") == 2025))
     assert abs(got["ci_low"][0] - lo) < 1e-9 and abs(got["ci_high"][0] - hi) < 1e-9
-    assert "Group B proficiency in ELA +10.0 pp (relative +22%)" in v.sentence
+    assert "Group B proficiency in ELA moved +10.0 pp, within noise" in v.sentence
+    assert "0 groups rose and 0 fell beyond noise, 1 moved within noise" in v.sentence
 
 
 def test_readiness_finds_schools_that_crossed_the_threshold():
@@ -178,7 +193,9 @@ def test_readiness_finds_schools_that_crossed_the_threshold():
     v = readiness.readiness(votes)
     assert v.frames["crossed"]["School"].to_list() == ["School S1"]
     assert v.frames["latest"]["label"].to_list() == ["90% ready: passed", "90% ready: passed"]
-    assert v.sentence.startswith("2 of 2 schools passed their latest vote; 1 crossed")
+    assert v.sentence.startswith("2 of 2 schools passed their latest vote; 1 has crossed")
+    # the trend draws one school against the spread: by default the first that crossed
+    assert v.extra["highlight"] == "S1" and v.frames["trend"]["highlight"].to_list() == [60.0, 90.0]
 
 
 def test_a_schools_latest_vote_on_a_day_of_two_questions_is_the_same_everywhere():
@@ -242,7 +259,7 @@ def test_culture_states_n_and_association_not_cause():
             for i, (x, y) in enumerate([(50.0, 1.0), (70.0, 3.0), (90.0, 5.0), (60.0, None)])
         ]
     )
-    v = culture.culture(s, "CPL consistency (% of school weeks)")
+    v = culture.culture(s, "CPL consistency (% of team-weeks with a meeting)")
     assert v.frames["scatter"].height == 3
     assert "n = 3 schools" in v.titles["scatter"]
     assert "r = 1.00" in v.sentence and "association, not cause" in v.sentence
@@ -288,9 +305,12 @@ def test_status_change_grid_places_groups_and_leaves_withheld_ones_out():
     }
     grid = v.frames["grid"]
     assert grid.height == 25 and grid["count"].sum() == 2
-    assert v.extra["left_out"] == 1 and "1 withheld groups" in v.notes["grid"]
+    assert v.extra["left_out"] == 1 and "1 withheld group (small or coded, this year or last) is not" in v.notes["grid"]
+    # S1's +8 pp and S2's -1 pp, of 100 tested each, both lie within noise (the intervals hold zero)
     assert f"version {g.version}" in v.notes["grid"]
-    assert "n = 2 placed" in v.titles["grid"] and "2025-26" in v.titles["grid"]
+    assert "n = 2 groups placed" in v.titles["grid"] and "2025-26" in v.titles["grid"]
+    assert "2 of 2 placed groups changed within noise" in v.notes["grid"]
+    assert "<b>1</b> (1 within noise)" in " ".join(grid["label"].to_list())
     only = status_grid.status_change_grid(c, T, "ELA", g, group="All Students", school="S2")
     assert only.frames["grid"]["count"].sum() == 1 and only.extra["left_out"] == 0
     assert "All Students at each school, School S2" in only.titles["grid"]
@@ -302,6 +322,7 @@ def test_readiness_spread_of_many_schools_by_hand():
     votes = pl.DataFrame(
         {
             "school_id": ["A", "A", "B", "C", "D"],
+            "school_name": ["School A", "School A", "School B", "School C", "School D"],
             "school_year": ["2024-25"] * 5,
             "vote_date": [
                 dt.date(2024, 10, 1),
@@ -315,12 +336,15 @@ def test_readiness_spread_of_many_schools_by_hand():
     )
     expected = pl.DataFrame(
         {
-            "school_name": ["25th percentile school", "75th percentile school", "Median school"],
-            "school_year": ["2024-25"] * 3,
-            "pct_ready_of_cast": [55.0, 85.0, 70.0],
+            "school_year": ["2024-25"],
+            "q25": [55.0],
+            "median": [70.0],
+            "q75": [85.0],
+            "schools": pl.Series([4], dtype=pl.UInt32),
+            "highlight": [40.0],  # school A's last vote of the year, drawn against the spread
         }
     )
-    assert_frame_equal(readiness.readiness_spread(votes), expected)
+    assert_frame_equal(readiness.readiness_spread(votes, "A"), expected, check_dtypes=False)
 
 
 def _cpl_frames(teams: list[tuple[str, str]]):
