@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +24,9 @@ from dashboard.core.school_year import school_year_label
 from dashboard.core.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
 from dashboard.ingest import bulk, summaries
 from dashboard.ingest.mapping import Mapping, load_mapping, to_canonical
+from dashboard.ingest.raw import RawTable
 from dashboard.ingest.readers import read_table
+from dashboard.ingest.uploads import ReadLimits
 from dashboard.ingest.validate import Validated, validate
 from dashboard.store import settings as settings_mod
 from dashboard.store.db import bump_data_version, lock_for_writes
@@ -35,6 +39,9 @@ class FileToLoad:
     source: str | None = None
     mapping: Path | None = None
     display_name: str | None = None  # what error lines call the file (an upload's own name)
+    # how the file is read (``read_table``'s arguments): an upload's reader reads it in a bounded process of its own
+    # (``dashboard.ingest.uploads.read_in_child``); by default ``read_table`` within the command line's bounds
+    reader: Callable[..., RawTable] | None = None
 
 
 @dataclass
@@ -134,7 +141,8 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
         *SCHOOL_ATTRIBUTES,
         *(h for hs in (mapping.columns.values() if mapping else []) for h in hs),
     ]
-    raw = read_table(
+    read = item.reader or partial(read_table, limits=ReadLimits.for_command_line(settings))
+    raw = read(
         item.path,
         display,
         encodings=mapping.encodings if mapping else None,

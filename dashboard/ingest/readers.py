@@ -17,6 +17,7 @@ import polars as pl
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.ingest import raw
 from dashboard.ingest.raw import ROW, RawTable, fold_header
+from dashboard.ingest.uploads import ReadLimits, Tally, check_unpacked
 from dashboard.ingest.xlsx import read_xlsx
 
 _MAGIC = {
@@ -40,15 +41,20 @@ def read_table(
     header_row: int = 1,
     sheet: str | None = None,
     expected_headers: list[str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     """``expected_headers`` (the headers the caller will look for) lets a header that sits lower than
-    ``header_row`` be named in the error, instead of a list of missing columns."""
+    ``header_row`` be named in the error, instead of a list of missing columns. ``limits`` bound the file's unpacked
+    size (checked first, before any byte of it is parsed), rows and cells (counted as they are read); by default the
+    command line's (``dashboard.ingest.uploads``)."""
+    limits = limits or ReadLimits.for_command_line()
+    check_unpacked(path, display_name, limits)
     data = path.read_bytes()
     if not data or data.isspace():  # (no stripped copy of a large file)
         raise FileRejected([Problem(display_name, None, None, "the file is empty")])
     expected = {fold_header(h) for h in expected_headers or []}
     if data.startswith(_ZIP):
-        return read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected)
+        return read_xlsx(path, display_name, header_row=header_row, sheet=sheet, expected=expected, limits=limits)
     for magic, what in _MAGIC.items():
         if what and data.startswith(magic):
             raise FileRejected(
@@ -78,6 +84,7 @@ def read_table(
         header_row=header_row,
         encoding=encoding,
         utf8=utf8 if encoding == "utf-8" else None,
+        limits=limits,
     )
 
 
@@ -197,7 +204,14 @@ FAST_CSV_MIN_CHARS = 1 << 20  # files from this size are read by polars' CSV rea
 
 
 def _read_csv_fast(
-    text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str, utf8: bytes | None = None
+    text: str,
+    display_name: str,
+    *,
+    delimiter: str,
+    header_row: int,
+    encoding: str,
+    utf8: bytes | None = None,
+    limits: ReadLimits,
 ) -> RawTable | None:
     """The same table as the csv-module path below, read by polars' multi-threaded reader, for the plain shape of
     a large file: one record per line (no quoted cell holding a line break, no blank line inside), no lone CR, no
@@ -226,6 +240,7 @@ def _read_csv_fast(
     lines = text.count("\n", 0, end) + 1 - header_row  # data lines, trailing line breaks left out
     if lines < 1:
         return None
+    Tally(limits, display_name).add(lines * width, rows=lines)  # a file past the bounds is not parsed at all
     names = [f"c{i}" for i in range(width)]
     try:
         frame = pl.read_csv(
@@ -264,12 +279,22 @@ def _read_csv_fast(
 
 
 def _read_csv(
-    text: str, display_name: str, *, delimiter: str, header_row: int, encoding: str, utf8: bytes | None = None
+    text: str,
+    display_name: str,
+    *,
+    delimiter: str,
+    header_row: int,
+    encoding: str,
+    utf8: bytes | None = None,
+    limits: ReadLimits,
 ) -> RawTable:
     """``utf8``, when given, is ``text`` encoded as UTF-8 (the file's own bytes), for the fast reader."""
-    fast = _read_csv_fast(text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding, utf8=utf8)
+    fast = _read_csv_fast(
+        text, display_name, delimiter=delimiter, header_row=header_row, encoding=encoding, utf8=utf8, limits=limits
+    )
     if fast is not None:
         return fast
+    tally = Tally(limits, display_name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
     records: list[tuple[int, list]] = []
@@ -280,6 +305,7 @@ def _read_csv(
             if row_number == header_row:
                 headers = raw.headers(cells, display_name, header_row)
                 continue
+            tally.add(len(cells))
             if not raw.is_blank(cells):
                 records.append((row_number, cells))
     except csv.Error as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.ingest import raw
 from dashboard.ingest.raw import RawTable
+from dashboard.ingest.uploads import ReadLimits, Tally
 
 
 def _cell_text(value) -> str | None:
@@ -25,8 +26,17 @@ def _cell_text(value) -> str | None:
 
 
 def read_xlsx(
-    path: Path, display_name: str, *, header_row: int, sheet: str | None, expected: set[str] | None = None
+    path: Path,
+    display_name: str,
+    *,
+    header_row: int,
+    sheet: str | None,
+    expected: set[str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
+    """The sheet's rows as text cells, read as a stream (openpyxl's read-only mode) that stops as soon as the rows or
+    cells read pass ``limits`` (by default the command line's): a sheet of millions of rows is refused, not held."""
+    tally = Tally(limits or ReadLimits.for_command_line(), display_name)
     import zipfile
 
     import openpyxl  # imported here: only XLSX loads pay for it
@@ -64,6 +74,7 @@ def read_xlsx(
             if row_number == header_row:
                 headers = raw.headers(cells, display_name, header_row)
                 continue
+            tally.add(len(cells))
             if raw.is_blank(cells):
                 continue
             assert headers is not None  # set at header_row, the first row read

@@ -15,9 +15,8 @@ import sqlalchemy as sa
 from dashboard.auth import access, audit
 from dashboard.core.problems import FileRejected
 from dashboard.ingest.loader import FileToLoad, LoadResult, load_files
-from dashboard.ingest.mapping import load_mapping
-from dashboard.ingest.readers import read_table
-from dashboard.ingest.uploads import check_upload_size
+from dashboard.ingest.raw import RawTable
+from dashboard.ingest.uploads import ReadLimits, check_upload_size, read_in_child
 from dashboard.present.data import problems_frame
 
 
@@ -52,21 +51,9 @@ class UploadResult:
 PREVIEW_ROWS = 10
 
 
-def preview(path, display_name: str, mapping_path) -> pl.DataFrame | None:
-    """The file's first rows under its own headers (through the mapping's encoding, sheet and header row), or None
-    when the file cannot be read at all (the problems table then says why)."""
-    try:
-        m = load_mapping(mapping_path) if mapping_path else None
-        raw = read_table(
-            path,
-            display_name,
-            encodings=m.encodings if m else None,
-            delimiter=m.delimiter if m else ",",
-            header_row=m.header_row if m else 1,
-            sheet=m.sheet if m else None,
-        )
-    except Exception:  # FileRejected and anything unreadable: the loader reports it as a problem
-        return None
+def preview(raw: RawTable) -> pl.DataFrame:
+    """The file's first rows under its own headers, from the table the load read (an upload is read once: its
+    preview and its load are the same read)."""
     frame = raw.frame.head(PREVIEW_ROWS)
     names: dict[str, str] = {}
     for i, header in enumerate(raw.headers):  # the readers' c0, c1 ... under the file's own headers
@@ -109,15 +96,23 @@ def load_upload(
         if mapping_bytes is not None:
             mapping_path = Path(tmp) / Path(mapping_name or "mapping.toml").name
             mapping_path.write_bytes(mapping_bytes)
-        step(0.2, f"Reading {name}")
-        shown = preview(path, name, mapping_path)
-        step(0.45, "Checking every row (nothing is written while any row has a problem)")
+        limits = ReadLimits.for_upload(settings)
+        read: list[RawTable] = []
+
+        def reader(path: Path, display_name: str, **read_args) -> RawTable:
+            """The one read of the upload, in a bounded process of its own: the load's table and the preview."""
+            read.append(read_in_child(path, display_name, limits, **read_args))
+            step(0.45, "Checking every row (nothing is written while any row has a problem)")
+            return read[-1]
+
+        step(0.2, f"Reading {name} (in a process of its own, within the upload limits)")
         result = load(
             engine,
-            [FileToLoad(path, source, mapping_path, display_name=name)],
+            [FileToLoad(path, source, mapping_path, display_name=name, reader=reader)],
             user=caller.username,
             audit_user=caller.username,
             what=f"{name} as {source}",
         )
     step(1.0, "Loaded" if result.ok else "Rejected: nothing was written")
+    shown = preview(read[0]) if read else None
     return UploadResult(name, result.ok, shown, problems_frame(result.problems), [o.summary() for o in result.outcomes])

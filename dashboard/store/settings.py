@@ -131,7 +131,66 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "upload_max_mb",
             50,
-            "The largest file, in megabytes, that the Data page accepts for upload (the command line has no limit).",
+            "The largest file, in megabytes, that the Data page accepts for upload (the command line's own bounds "
+            "are the load_max settings).",
+        ),
+        Setting(
+            "upload_max_unpacked_mb",
+            200,
+            "The most megabytes an uploaded file may hold once unpacked: a CSV's own size, an XLSX workbook's sheets "
+            "and strings (an XLSX is a zip, and a few megabytes of it can unpack to gigabytes). A larger file is "
+            "refused before it is read.",
+            floor=1,
+        ),
+        Setting(
+            "upload_max_rows",
+            1_000_000,
+            "The most data rows the Data page reads from one file; a longer file is refused as soon as its reading "
+            "passes this many rows (load it with district-dashboard load, whose bound is load_max_rows).",
+            floor=1,
+        ),
+        Setting(
+            "upload_max_cells",
+            25_000_000,
+            "The most cells (rows times columns) the Data page reads from one file; a wider or longer file is "
+            "refused as soon as its reading passes this many.",
+            floor=1,
+        ),
+        Setting(
+            "upload_read_memory_mb",
+            2048,
+            "The most memory, in megabytes, the separate process that reads an upload may use; a file that needs "
+            "more is refused and the app's own process never grows with it.",
+            floor=256,
+        ),
+        Setting(
+            "upload_read_seconds",
+            120,
+            "The longest, in seconds, the reading of one upload may take before it is stopped and the file refused "
+            "(other users' pages are served meanwhile: the file is read in a process of its own).",
+            floor=5,
+        ),
+        Setting(
+            "load_max_unpacked_mb",
+            1024,
+            "The command line's bound on a file's unpacked size in megabytes (district-dashboard load reads a state's "
+            "files: a CSV's own size, an XLSX workbook's sheets and strings); a larger file is refused before it is "
+            "read.",
+            floor=1,
+        ),
+        Setting(
+            "load_max_rows",
+            5_000_000,
+            "The command line's bound on the data rows of one file (2.5 million meetings, a state's year, load in "
+            "about 12 seconds); a longer file is refused as soon as its reading passes this many rows.",
+            floor=1,
+        ),
+        Setting(
+            "load_max_cells",
+            100_000_000,
+            "The command line's bound on the cells (rows times columns) of one file; a larger file is refused as soon "
+            "as its reading passes this many.",
+            floor=1,
         ),
         Setting(
             "audit_log_days",

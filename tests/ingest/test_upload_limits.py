@@ -1,0 +1,244 @@
+"""What a file may cost to read (``dashboard.ingest.uploads``): a zip bomb (an .xlsx of a few MB whose sheet XML
+unpacks to 1.7 GB) is refused from its zip directory, before a byte of the sheet is inflated, by the Data page, its
+reading process and the command line; a read stops as soon as its rows or cells pass their bound (XLSX, and CSV by
+both its readers); an upload is read once, in a process of its own that is stopped past its memory or its time.
+The times and memory of these refusals are measured in the issue's note, not asserted here."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from dashboard.auth import access
+from dashboard.cli import main
+from dashboard.core.problems import FileRejected
+from dashboard.ingest import loader, readers, uploads, xlsx
+from dashboard.ingest.readers import read_table
+from dashboard.ingest.uploads import ReadLimits, read_in_child
+from dashboard.services import loading
+from dashboard.store import settings as settings_mod
+
+ADMIN = access.Caller("admin", "admin", None)
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+    b'"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet'
+    b'+xml"/></Types>'
+)
+RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    b'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name='
+    b'"Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+CELL = b'<c t="inlineStr"><is><t>%s</t></is></c>'
+HEADER = b"<row>" + CELL % b"school_id" + CELL % b"meeting_date" + b"</row>"
+ROW = b"<row>" + CELL % b"S001" + CELL % b"2025-09-02" + b"</row>"
+
+
+def _deflated(data: bytes, *, final: bool) -> bytes:
+    """Raw deflate of ``data``; not ``final``: ended by a full flush, byte-aligned and referring to nothing before it,
+    so the same bytes may follow themselves any number of times."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+def write_workbook(path: Path, rows: int, *, dimension: bool = True) -> int:
+    """An .xlsx whose one sheet holds a header and ``rows`` identical rows, written without holding the sheet: its
+    deflated rows are one block repeated (the ratio of a real zip bomb, a few MB for gigabytes). Returns the sheet
+    XML's size. ``dimension``: the sheet names its extent, as Excel's own files do."""
+    chunk_rows = min(rows, 16_384)
+    chunk = ROW * chunk_rows
+    repeats, rest = divmod(rows, chunk_rows)
+    extent = f'<dimension ref="A1:B{rows + 1}"/>'.encode() if dimension else b""
+    head = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+    head += b'/2006/main">' + extent + b"<sheetData>" + HEADER + ROW * rest
+    tail = b"</sheetData></worksheet>"
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + repeats * len(chunk) + len(tail)
+    packed_head, block, packed_tail = (
+        _deflated(head, final=False),
+        _deflated(chunk, final=False),
+        _deflated(tail, final=True),
+    )
+    members = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+    ]
+    directory = b""
+    with path.open("wb") as out:
+
+        def entry(name: str, crc: int, packed_size: int, unpacked_size: int, parts) -> None:
+            nonlocal directory
+            offset, encoded = out.tell(), name.encode()
+            fields = (0, 8, 0, 0x21, crc, packed_size, unpacked_size, len(encoded), 0)
+            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *fields) + encoded)
+            for part in parts:
+                out.write(part)
+            directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *fields, 0, 0, 0, 0, offset) + encoded
+
+        for name, data in members:
+            packed = _deflated(data, final=True)
+            entry(name, zlib.crc32(data), len(packed), len(data), [packed])
+        sheet_parts = [packed_head, *([block] * repeats), packed_tail]
+        entry("xl/worksheets/sheet1.xml", crc, sum(map(len, sheet_parts)), size, sheet_parts)
+        start, count = out.tell(), len(members) + 1
+        out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), start, 0))
+    return size
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory) -> Path:
+    """6 MB on disk, 1.79 GB of sheet XML (18 million rows): the zip bomb of the issue."""
+    path = tmp_path_factory.mktemp("bomb") / "cpl_meetings.xlsx"
+    size = write_workbook(path, 18_080_000)
+    assert path.stat().st_size < 10 * 1024 * 1024 and size > 1_700_000_000
+    return path
+
+
+def _no_member_opened(monkeypatch) -> list[str]:
+    opened: list[str] = []
+    real = zipfile.ZipFile.open
+
+    def spy(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    return opened
+
+
+BOMB_UPLOAD = (
+    "cpl_meetings.xlsx: the file unpacks to 1,707 MB; the Data page reads files of up to 200 MB unpacked (setting "
+    "upload_max_unpacked_mb); load a file this large with district-dashboard load"
+)
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_before_any_sheet_is_inflated(bomb, monkeypatch):
+    opened = _no_member_opened(monkeypatch)
+    with pytest.raises(FileRejected) as upload:
+        read_table(bomb, bomb.name, limits=ReadLimits.for_upload())
+    with pytest.raises(FileRejected) as command_line:
+        read_table(bomb, bomb.name)  # the command line's bounds, by default
+    assert str(upload.value) == BOMB_UPLOAD
+    assert str(command_line.value) == (
+        "cpl_meetings.xlsx: the file unpacks to 1,707 MB; district-dashboard load reads files of up to 1024 MB "
+        "unpacked (setting load_max_unpacked_mb)"
+    )
+    assert opened == [], "no member of the workbook was opened, let alone inflated"
+
+
+def test_the_data_page_refuses_a_zip_bomb_with_the_message_and_writes_nothing(engine, bomb, snapshot, monkeypatch):
+    spawned: list[object] = []
+    monkeypatch.setattr(uploads.subprocess, "Popen", lambda *a, **k: spawned.append(a))
+    before = snapshot(engine)
+    with engine.connect() as conn:
+        values = settings_mod.load(conn)
+    result = loading.load_upload(engine, ADMIN, values, bomb.name, bomb.read_bytes(), "cpl")
+    assert not result.ok and result.preview is None
+    assert result.problems["message"].to_list() == [BOMB_UPLOAD.removeprefix("cpl_meetings.xlsx: ")]
+    assert spawned == [], "refused from the directory: no reading process was even started"
+    assert snapshot(engine) == before
+
+
+def test_the_command_line_refuses_a_zip_bomb(engine, bomb, capsys):
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["load", str(bomb), "--source", "cpl", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "the file unpacks to 1,707 MB; district-dashboard load reads files of up to 1024 MB unpacked" in err
+    assert "nothing was written" in err
+
+
+def test_a_workbook_within_its_size_is_read_as_a_stream_that_stops_at_the_row_bound(tmp_path, monkeypatch):
+    """A sheet of 1.4 million rows (150 MB of XML, within the unpacked bound) against a bound of 1,000 rows: the
+    read stops at row 1,001, not after the sheet."""
+    path = tmp_path / "cpl_meetings.xlsx"
+    write_workbook(path, 1_400_000)
+    added: list[int] = []
+    real = uploads.Tally.add
+    monkeypatch.setattr(uploads.Tally, "add", lambda self, cells, rows=1: (added.append(rows), real(self, cells, rows)))
+    limits = ReadLimits(unpacked_mb=200, rows=1_000, cells=10**9, prefix="upload")
+    with pytest.raises(FileRejected) as caught:
+        xlsx.read_xlsx(path, path.name, header_row=1, sheet=None, limits=limits)
+    assert str(caught.value) == (
+        "cpl_meetings.xlsx: the file has more than 1,000 data rows; the Data page reads up to 1,000 (setting "
+        "upload_max_rows); load a file this large with district-dashboard load"
+    )
+    assert len(added) == 1_001
+
+
+@pytest.mark.parametrize("rows", [3_000, 60_000])  # the careful reader, and polars' for a file over 1 MB
+def test_a_csv_is_refused_past_its_rows_or_cells(tmp_path, rows):
+    path = tmp_path / "cpl_meetings.csv"
+    path.write_text("school_id,meeting_date,team,duration_minutes\n" + "S001,2025-09-02,Math,45\n" * rows)
+    assert (path.stat().st_size > readers.FAST_CSV_MIN_CHARS) == (rows > 10_000)
+    with pytest.raises(FileRejected, match=r"the file has more than 2,000 data rows; district-dashboard load reads"):
+        read_table(path, path.name, limits=ReadLimits(unpacked_mb=100, rows=2_000, cells=10**9))
+    with pytest.raises(FileRejected, match=r"more than 5,000 cells \(rows times columns\); the Data page reads up to"):
+        read_table(path, path.name, limits=ReadLimits(unpacked_mb=100, rows=10**9, cells=5_000, prefix="upload"))
+    assert (
+        read_table(path, path.name, limits=ReadLimits(unpacked_mb=100, rows=rows, cells=4 * rows)).frame.height == rows
+    )
+
+
+@pytest.fixture(scope="module")
+def million(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("million") / "cpl_meetings.csv"
+    path.write_text("school_id,meeting_date,team,duration_minutes\n" + "S001,2025-09-02,Math,45\n" * 1_000_000)
+    return path
+
+
+def test_an_upload_is_read_in_a_process_of_its_own_stopped_past_its_memory_or_time(million):
+    raw = read_in_child(million, million.name, ReadLimits.for_upload())  # within every bound: the whole table back
+    assert raw.frame.height == 1_000_000 and raw.headers == ["school_id", "meeting_date", "team", "duration_minutes"]
+    with pytest.raises(FileRejected) as memory:
+        read_in_child(million, million.name, ReadLimits(200, 10**9, 10**9, "upload", memory_mb=100, seconds=120))
+    assert str(memory.value) == (
+        "cpl_meetings.csv: reading the file needed more than 100 MB of memory, so it was stopped; the Data page reads "
+        "with up to 100 MB (setting upload_read_memory_mb); load a file this large with district-dashboard load"
+    )
+    with pytest.raises(FileRejected, match=r"took longer than 0\.2 seconds, so it was stopped; .*upload_read_seconds"):
+        read_in_child(million, million.name, ReadLimits(200, 10**9, 10**9, "upload", memory_mb=4096, seconds=0.2))
+
+
+def test_an_upload_is_read_once_and_previewed_from_that_read(engine, tmp_path, monkeypatch):
+    reads: list[str] = []
+    real = loading.read_in_child
+    monkeypatch.setattr(
+        loading, "read_in_child", lambda path, *a, **k: (reads.append(path.name), real(path, *a, **k))[1]
+    )
+
+    def in_the_app(*args, **kwargs):
+        raise AssertionError("the upload was read in the app's own process")
+
+    monkeypatch.setattr(loader, "read_table", in_the_app)
+    data = b"school_id,school_name,level\nS1,Alder Elementary,elementary\nS2,Birch Middle,middle\n"
+    with engine.connect() as conn:
+        values = settings_mod.load(conn)
+    result = loading.load_upload(engine, ADMIN, values, "schools.csv", data, "schools")
+    assert result.ok, result.problems
+    assert reads == ["schools.csv"]
+    assert result.preview is not None and result.preview["school_name"].to_list() == [
+        "Alder Elementary",
+        "Birch Middle",
+    ]
