@@ -30,7 +30,7 @@ def cohort(growth: pl.DataFrame, subject: str | None, school: str, group: str = 
     prior = f"{int(year[:4]) - 1}-{int(year[:4]) % 100:02d}"
     v = PageView(extra={"year": year})
     frame = rows.with_columns(
-        pl.format("{} (was {} in {})", c("grade"), c("prior_grade"), pl.lit(prior)).alias("cohort"),
+        pl.format("Grade {} (grade {} in {})", c("grade"), c("prior_grade"), pl.lit(prior)).alias("cohort"),
         pl.struct("change_pp", "change_signal")
         .map_elements(lambda s: change_label(s["change_pp"], None, s["change_signal"]), return_dtype=pl.String)
         .alias("label"),
