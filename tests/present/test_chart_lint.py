@@ -12,6 +12,7 @@ from dashboard.core.sources import ALL_STUDENTS
 from dashboard.ingest.loader import files_in_directory, load_files
 from dashboard.metrics import tables
 from dashboard.present import board_pack, figures, projector
+from dashboard.present.cohort import cohort
 from dashboard.present.common import ALL, options
 from dashboard.present.cpl import cpl, cpl_detail, cpl_pair
 from dashboard.present.culture import CULTURE_MEASURES, culture
@@ -53,6 +54,7 @@ def page_figures(engine) -> dict[str, object]:
         meetings = tables.cpl_meetings(conn)
         votes = tables.readiness(conn, t)
         benchmark = tables.district_benchmark(conn, t)
+        growth = tables.cohort_growth(conn, t)
     year = max(options(cadence, "school_year"))
     alls = school_cells.filter(school_cells["student_group"] == ALL_STUDENTS)
     v = overview(summary, alls, t, benchmark=benchmark, trust_results=trust_results, cadence=cadence)
@@ -71,6 +73,9 @@ def page_figures(engine) -> dict[str, object]:
         )
         for name in ("school_trust", "school_cpl", "school_readiness", "school_proficiency"):
             out[f"{name}_{subject}"] = getattr(figures, name)(p)
+        followed = cohort(growth, subject, school)  # the same grade group a year later, one school
+        assert not followed.empty, "the sample district's grade rows give cohort growth"
+        out[f"equity_cohort_{subject}"] = figures.equity_cohort(followed)
         for where in (ALL, school):
             e = equity(school_cells, t, subject, where)
             out[f"equity_levels_{subject}_{where}"] = figures.equity_levels(e)
