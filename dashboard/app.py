@@ -48,7 +48,15 @@ def _pages(*items: tuple[str, str]) -> list:
 
 
 sections = {
-    "District": [home, *_pages(("overview", "Overview"), ("school", "School profile"), ("board_pack", "Board pack"))],
+    "District": [
+        home,
+        *_pages(
+            ("overview", "Overview"),
+            ("goals", "Board goals"),
+            ("school", "School profile"),
+            ("board_pack", "Board pack"),
+        ),
+    ],
     "Strands": _pages(
         ("trust", "Trust"),
         ("cpl", "Collective professional learning"),

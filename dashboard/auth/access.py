@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from dashboard.auth import accounts
 
 # page url_path -> the roles that may open it
-VIEW_PAGES = ("overview", "school", "trust", "cpl", "readiness", "equity", "culture", "board_pack")
+VIEW_PAGES = ("overview", "goals", "school", "trust", "cpl", "readiness", "equity", "culture", "board_pack")
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(VIEW_PAGES, ("superintendent", "coach", "principal", "board", "admin")),
     "data": ("admin",),

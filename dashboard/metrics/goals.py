@@ -46,7 +46,13 @@ LIST_COLUMNS = [
     "expected",
     "status",
 ]
-SERIES_SCHEMA = {"name": pl.String, "year_start": pl.Int64, "actual": pl.Float64, "expected": pl.Float64}
+SERIES_SCHEMA = {
+    "name": pl.String,
+    "year_start": pl.Int64,
+    "actual": pl.Float64,
+    "withheld": pl.Boolean,  # the year has data of the measure's source, and its value is withheld (or uncountable)
+    "expected": pl.Float64,
+}
 
 
 # --- scopes ------------------------------------------------------------------------------------------------------
@@ -183,10 +189,10 @@ def evaluate_goal(
 
 
 def _series(goal: dict, series: pl.DataFrame, baseline: float | None) -> pl.DataFrame:
-    """Actual values from the baseline year on (withheld ones blank), and the path: each year from the baseline
-    year to the target year (a guardrail's line is its bound, every year)."""
+    """Actual values from the baseline year on (withheld ones blank, and marked), and the path: each year from the
+    baseline year to the target year (a guardrail's line is its bound, every year)."""
     base_year = goal["baseline_year"]
-    actual = series.filter(c("year_start") >= base_year).select("year_start", c("value").alias("actual"))
+    actual = series.filter(c("year_start") >= base_year).select("year_start", c("value").alias("actual"), "withheld")
     last = max([*actual["year_start"].to_list(), goal.get("target_year") or base_year])
     years = pl.DataFrame({"year_start": list(range(base_year, last + 1))}, schema={"year_start": pl.Int64})
     if goal["kind"] == GUARDRAIL:
@@ -200,7 +206,9 @@ def _series(goal: dict, series: pl.DataFrame, baseline: float | None) -> pl.Data
             for y in years["year_start"]
         ]
     out = years.with_columns(pl.Series("expected", path, dtype=pl.Float64)).join(actual, on="year_start", how="left")
-    return out.select(pl.lit(goal["name"]).alias("name"), "year_start", "actual", "expected")
+    return out.select(
+        pl.lit(goal["name"]).alias("name"), "year_start", "actual", c("withheld").fill_null(False), "expected"
+    )
 
 
 def evaluate(

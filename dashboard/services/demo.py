@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from dashboard.core import paths
 from dashboard.ingest.loader import files_in_directory, load_files
+from dashboard.services.demo_goals import add_demo_goals
 from dashboard.store import db
 from dashboard.store.db import DEMO_KEY, is_demo
 from dashboard.store.schema import school
@@ -30,6 +31,7 @@ def ensure_demo(engine: sa.Engine) -> str:
     with engine.begin() as conn:
         db.set_meta(conn, DEMO_KEY, "1")
     ensure_demo_accounts(engine)
+    add_demo_goals(engine)
     rows = sum(o.rows_inserted for o in result.outcomes)
     return f"demo: loaded the sample district ({rows} rows) from {SAMPLE_DIR}"
 

@@ -47,7 +47,9 @@ def goal_exists(conn: sa.Connection, name: str) -> bool:
 
 def insert_goal(conn: sa.Connection, goal: dict, by: str) -> None:
     """``goal``: the columns of ``GOAL_SCHEMA``."""
-    conn.execute(sa.insert(board_goal).values(**{k: goal.get(k) for k in GOAL_SCHEMA}, created_by=by, created_at=_now()))
+    conn.execute(
+        sa.insert(board_goal).values(**{k: goal.get(k) for k in GOAL_SCHEMA}, created_by=by, created_at=_now())
+    )
 
 
 def delete_goal(conn: sa.Connection, name: str) -> bool:
@@ -67,7 +69,7 @@ def insert_note(conn: sa.Connection, note: dict, by: str) -> int:
     """``note``: note_date, year_start, school_id (None: the district), kind, internal, text. Returns its id."""
     values = {k: note.get(k) for k in NOTE_SCHEMA if k != "id"}
     result = conn.execute(sa.insert(timeline_note).values(**values, created_by=by, created_at=_now()))
-    return int(result.inserted_primary_key[0])
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def delete_note(conn: sa.Connection, note_id: int) -> dict | None:
@@ -79,9 +81,7 @@ def delete_note(conn: sa.Connection, note_id: int) -> dict | None:
     return dict(row)
 
 
-def read_notes(
-    conn: sa.Connection, school_ids: list[str] | None = None, include_internal: bool = True
-) -> pl.DataFrame:
+def read_notes(conn: sa.Connection, school_ids: list[str] | None = None, include_internal: bool = True) -> pl.DataFrame:
     """The notes of the district and of the schools ``school_ids`` (None: every school), oldest first; without
     ``include_internal``, the internal ones are never read."""
     q = sa.select(*[timeline_note.c[k] for k in NOTE_SCHEMA]).order_by(timeline_note.c.note_date, timeline_note.c.id)

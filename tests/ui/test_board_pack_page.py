@@ -51,10 +51,12 @@ def test_board_member_builds_the_district_pack(demo_url, monkeypatch):
     assert files["pptx"][0] == "board_pack_district_2025-26.pptx"
     assert files["pdf"][1][:5] == b"%PDF-"
     deck = Presentation(io.BytesIO(files["pptx"][1]))
-    charts = len(deck.slides) - 1
+    charts = sum(any(shape.shape_type == 13 for shape in slide.shapes) for slide in deck.slides)
     pngs = zipfile.ZipFile(io.BytesIO(files["png"][1])).namelist()
-    # the sample district has two subjects (levels and change each), trust, CPL, readiness and culture: 8 charts
-    assert charts == len(pngs) == 8
+    # the sample district: the schools' proficiency (3 slides of 8 schools), two subjects' levels and change (each on
+    # 2 slides of 6 groups with All Students), trust, CPL and readiness (3 slides each) and culture: 21 charts
+    assert charts == len(pngs) == 21
+    assert deck.slides[1].shapes.title.text.startswith("Board goals and their status, district, as of 2025-26")
 
 
 def test_a_coach_pack_holds_only_their_schools(demo_url, monkeypatch):
