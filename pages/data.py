@@ -8,24 +8,27 @@ from dashboard.present.data import import_history, last_loaded, template_csv
 
 ui.page_header(
     "Data",
-    "Load a district file (CSV or XLSX). Every file is checked first: a file with any problem "
-    "writes nothing, and each problem is listed with its row as your spreadsheet shows it.",
+    "Load a district file: a state assessment download, a survey vendor's export, a form's responses or a "
+    "canonical file (CSV, TXT or XLSX). The page reads the file, says what it holds and which of its columns feeds "
+    "each column of the dashboard; change anything, check every row, then load. A file with any problem writes "
+    "nothing, and each problem is listed with its row as your spreadsheet shows it.",
 )
-upload = st.file_uploader("File to load", type=["csv", "xlsx"], key="data_upload")
-source = st.selectbox("Source", list(SOURCES), key="data_source", format_func=lambda s: f"{s}: {SOURCES[s].help}")
-mapping = st.file_uploader("Mapping file (optional, for files in another shape)", type=["toml"], key="data_mapping")
-
-if st.button("Validate and load", type="primary", disabled=upload is None, key="data_load") and upload is not None:
-    bar = st.progress(0.0, text="Starting")
-    result = ui.handle_upload(
-        upload.name,
-        upload.getvalue(),
-        source,
-        mapping.name if mapping else None,
-        mapping.getvalue() if mapping else None,
-        progress=lambda fraction, text: bar.progress(fraction, text=text),
+upload = st.file_uploader("File to load", type=["csv", "txt", "tsv", "xlsx"], key="data_upload")
+with st.expander("More files (optional)"):
+    others = st.file_uploader(
+        "Files the mapping reads beside it (for example a CAASPP entities file)",
+        type=["csv", "txt"],
+        accept_multiple_files=True,
+        key="data_others",
     )
-    ui.show_upload_result(result)
+    mapping = st.file_uploader("A mapping file you already have (TOML)", type=["toml"], key="data_mapping")
+if upload is not None and mapping is not None:
+    ui.load_with_mapping_file(upload, mapping, others or [])
+elif upload is not None:
+    ui.guided_import(upload, others or [])
+
+st.subheader("Saved mappings")
+ui.saved_mappings()
 
 st.subheader("When each source was last loaded")
 ui.show_table(last_loaded(ui.import_history()), "last_loaded")

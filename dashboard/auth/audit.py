@@ -28,6 +28,7 @@ ACTIONS = (
     "goal_change",
     "note_change",
     "purge",
+    "mapping_change",
 )
 
 

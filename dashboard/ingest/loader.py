@@ -23,7 +23,7 @@ from dashboard.core.problems import FileRejected, Problem
 from dashboard.core.school_year import school_year_label
 from dashboard.core.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
 from dashboard.ingest import bulk, summaries
-from dashboard.ingest.mapping import Mapping, load_mapping, to_canonical
+from dashboard.ingest.mapping import Mapping, load_mapping, schools_by_name, to_canonical
 from dashboard.ingest.raw import RawTable
 from dashboard.ingest.readers import read_table
 from dashboard.ingest.uploads import ReadLimits
@@ -112,7 +112,9 @@ class _Prepared:
     notes: list[str]
 
 
-def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], today: dt.date) -> _Prepared:
+def _prepare(
+    item: FileToLoad, known: set[str], settings: dict[str, float], today: dt.date, names: dict[str, str] | None = None
+) -> _Prepared:
     display = item.display_name or str(item.path)
     mapping: Mapping | None = load_mapping(item.mapping) if item.mapping else None
     source = item.source or (mapping.source if mapping else None) or source_for_file(item.path.name)
@@ -153,7 +155,9 @@ def _prepare(item: FileToLoad, known: set[str], settings: dict[str, float], toda
     )
     if raw.frame.is_empty():
         raise FileRejected([Problem(display, None, None, "the file has a header but no data rows")])
-    frame, notes = to_canonical(raw, spec, mapping, display, item.path.name)
+    frame, notes = to_canonical(raw, spec, mapping, display, item.path.name, item.path.parent)
+    if mapping and mapping.schools_by_name:
+        frame = schools_by_name(frame, names or {}, display)
     del raw  # the file's own columns, once renamed: only the canonical frame is validated
     validated = validate(
         frame,
@@ -172,6 +176,32 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def check_files(
+    engine: sa.Engine, items: list[FileToLoad], *, today: dt.date | None = None
+) -> tuple[list[Problem], list[_Prepared]]:
+    """Read, map and validate every file as a load would, writing nothing: every problem, and each file's validated
+    rows (``.validated.frame``, canonical columns) for a preview."""
+    today = today or dt.date.today()
+    with engine.connect() as conn:
+        settings = settings_mod.load(conn)
+        names = {r[0]: r[1] for r in conn.execute(sa.select(school.c.school_id, school.c.school_name))}
+    known = set(names)
+    prepared: list[_Prepared] = []
+    problems: list[Problem] = []
+    for item in items:
+        try:
+            p = _prepare(item, known, settings, today, names)
+        except FileRejected as rejected:
+            problems += rejected.problems
+            continue
+        problems += p.validated.problems
+        prepared.append(p)
+        if p.source == "schools":
+            known |= set(p.validated.frame["school_id"].drop_nulls().to_list())
+        known |= set(p.validated.new_schools["school_id"].to_list())
+    return problems, prepared
+
+
 def load_files(
     engine: sa.Engine,
     items: list[FileToLoad],
@@ -181,24 +211,8 @@ def load_files(
     today: dt.date | None = None,
 ) -> LoadResult:
     """Validate every file, then load them all in one transaction; any problem anywhere writes nothing."""
-    today = today or dt.date.today()
     user = user or getpass.getuser()
-    with engine.connect() as conn:
-        settings = settings_mod.load(conn)
-        known = set(conn.execute(sa.select(school.c.school_id)).scalars())
-    prepared: list[_Prepared] = []
-    problems: list[Problem] = []
-    for item in items:
-        try:
-            p = _prepare(item, known, settings, today)
-        except FileRejected as rejected:
-            problems += rejected.problems
-            continue
-        problems += p.validated.problems
-        prepared.append(p)
-        if p.source == "schools":
-            known |= set(p.validated.frame["school_id"].drop_nulls().to_list())
-        known |= set(p.validated.new_schools["school_id"].to_list())
+    problems, prepared = check_files(engine, items, today=today)
     if problems:
         return LoadResult(problems, [])
     outcomes = []

@@ -18,9 +18,14 @@ import polars as pl
 
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, SOURCES, Source
+from dashboard.ingest import mapping_extras
+from dashboard.ingest.mapping_extras import Extras
 from dashboard.ingest.raw import ROW, RawTable, fold_header
 
-_TOP_KEYS = {"source", "sheet", "encoding", "delimiter", "header_row", "columns", "constants", "values", "suppression"}
+_TOP_KEYS = {
+    "source", "sheet", "encoding", "delimiter", "header_row", "columns", "constants", "values", "suppression",
+    *mapping_extras.KEYS,
+}  # fmt: skip
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Mapping:
     constants: dict[str, str | dict] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     markers: list[str] = field(default_factory=list)
+    schools_by_name: bool = False  # the school column holds names of stored schools, looked up to their ids
+    extras: Extras = field(default_factory=Extras)  # rows kept, a lookup file, responses counted, a survey scored
 
 
 def _fail(path: str, message: str, key: str | None = None) -> FileRejected:
@@ -104,6 +111,8 @@ def load_mapping(path: Path) -> Mapping:
         constants={k: (v if isinstance(v, dict) else str(v)) for k, v in constants.items()},
         values={k: {str(a): str(b) for a, b in t.items()} for k, t in values.items()},
         markers=[str(m) for m in markers],
+        schools_by_name=bool(doc.get("schools_by_name", False)),
+        extras=mapping_extras.parse(doc, name),
     )
 
 
@@ -130,9 +139,18 @@ def _year_from_file_name(pattern: str, file_name: str, display_name: str, canoni
 
 
 def to_canonical(
-    raw: RawTable, source: Source, mapping: Mapping | None, display_name: str, file_name: str
+    raw: RawTable,
+    source: Source,
+    mapping: Mapping | None,
+    display_name: str,
+    file_name: str,
+    folder: Path | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Pick and rename the file's columns to canonical names (text cells); returns the frame and notes."""
+    """Pick and rename the file's columns to canonical names (text cells); returns the frame and notes. ``folder``
+    holds the files a mapping's ``[lookup]`` reads (beside the file)."""
+    extras = mapping.extras if mapping else Extras()
+    if extras.keep or extras.skip:
+        raw = mapping_extras.filter_rows(raw, extras, display_name)
     folded = [fold_header(h) for h in raw.headers]
     notes: list[str] = []
     picked: dict[str, str] = {}  # canonical -> frame column
@@ -152,7 +170,12 @@ def to_canonical(
                     f"mapping column {canonical}: none of {', '.join(repr(h) for h in headers)} is in the file"
                 )
     constants = dict(mapping.constants) if mapping else {}
-    missing = [c.name for c in source.columns if c.required and c.name not in picked and c.name not in constants]
+    provided = extras.provides(source.name)
+    missing = [
+        c.name
+        for c in source.columns
+        if c.required and c.name not in picked and c.name not in constants and c.name not in provided
+    ]
     if missing:
         shown = ", ".join(repr(h) for h in raw.headers if h.strip())
         raise FileRejected(
@@ -175,4 +198,32 @@ def to_canonical(
         if canonical in frame.columns:
             stripped = pl.col(canonical).str.strip_chars()
             frame = frame.with_columns(stripped.replace(table).alias(canonical))
+    if extras.lookup is not None:
+        frame = mapping_extras.lookup(frame, raw, extras, display_name, file_name, folder)
+    if extras.responses is not None:
+        frame = mapping_extras.count_responses(frame, raw, extras, display_name)
+    elif extras.survey is not None:
+        from dashboard.ingest import survey
+
+        frame, more = survey.score(frame, raw, extras, display_name)
+        notes += more
     return frame, notes
+
+
+def schools_by_name(frame: pl.DataFrame, names: dict[str, str], display_name: str) -> pl.DataFrame:
+    """The school column's names (a form's dropdown) turned into the ids of the stored schools of those names
+    (case and spaces aside); a name of no stored school is a problem of its row."""
+    by_name = {fold_header(n): i for i, n in names.items()}
+    folded = pl.col("school_id").str.strip_chars().str.to_lowercase().str.replace_all(r"\s+", " ")
+    frame = frame.with_columns(
+        folded.replace_strict(by_name, default=None).alias("_id"), pl.col("school_id").alias("_name")
+    )
+    unknown = frame.filter(pl.col("_id").is_null() & pl.col("_name").is_not_null())
+    if unknown.height:
+        raise FileRejected(
+            [
+                Problem(display_name, row, "school_id", f"{name!r} is not the name of a school of the district")
+                for row, name in unknown.select(ROW, "_name").head(1000).iter_rows()
+            ]
+        )
+    return frame.with_columns(pl.col("_id").alias("school_id")).drop("_id", "_name")

@@ -25,6 +25,36 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
+def open_workbook(path: Path, display_name: str):
+    """The workbook, read only, or FileRejected naming the file: every read of a workbook (a load's, a mapping
+    suggestion's) opens it here."""
+    import zipfile
+
+    import openpyxl  # imported here: only XLSX loads pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRejected(
+            [Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]
+        ) from None
+
+
+def sheet_heads(path: Path, display_name: str, *, rows: int) -> dict[str, list[list]]:
+    """The first ``rows`` rows of every sheet, as text cells, sheet by sheet in the workbook's order."""
+    workbook = open_workbook(path, display_name)
+    try:
+        heads: dict[str, list[list]] = {}
+        for worksheet in workbook.worksheets:
+            heads[worksheet.title] = [
+                [_cell_text(v) for v in values] for values in worksheet.iter_rows(max_row=rows, values_only=True)
+            ]
+        return heads
+    finally:
+        workbook.close()
+
+
 def read_xlsx(
     path: Path,
     display_name: str,
@@ -37,17 +67,7 @@ def read_xlsx(
     """The sheet's rows as text cells, read as a stream (openpyxl's read-only mode) that stops as soon as the rows or
     cells read pass ``limits`` (by default the command line's): a sheet of millions of rows is refused, not held."""
     tally = Tally(limits or ReadLimits.for_command_line(), display_name)
-    import zipfile
-
-    import openpyxl  # imported here: only XLSX loads pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRejected(
-            [Problem(display_name, None, None, f"this is not a readable XLSX workbook ({exc})")]
-        ) from None
+    workbook = open_workbook(path, display_name)
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]

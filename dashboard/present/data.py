@@ -18,14 +18,16 @@ def template_csv(source: str) -> bytes:
 
 
 def problems_frame(problems: list) -> pl.DataFrame:
+    """Every problem as the Data page lists it: a problem of the whole file has a blank row and column (not
+    "None"), and its message says what is wrong with the file."""
     return pl.DataFrame(
         {
             "file": [p.file for p in problems],
-            "row": [p.row for p in problems],
-            "column": [p.column for p in problems],
+            "row": ["" if p.row is None else str(p.row) for p in problems],
+            "column": [p.column or "" for p in problems],
             "message": [p.message for p in problems],
         },
-        schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "message": pl.String},
+        schema={"file": pl.String, "row": pl.String, "column": pl.String, "message": pl.String},
     )
 
 

@@ -76,9 +76,11 @@ def load_upload(
     mapping_name: str | None = None,
     mapping_bytes: bytes | None = None,
     progress: Callable[[float, str], None] | None = None,
+    others: dict[str, bytes] | None = None,
 ) -> UploadResult:
     """Check, preview, validate and load one uploaded file (and optional mapping) under the upload's own name.
-    ``progress(fraction, text)`` is told of each step. Loading is an admin's: anyone else gets PermissionError."""
+    ``progress(fraction, text)`` is told of each step. Loading is an admin's: anyone else gets PermissionError.
+    ``others`` are files the mapping reads beside the file (a CAASPP entities file), by name."""
     step = progress or (lambda fraction, text: None)
     if not caller.may_open("data"):  # loading is an admin's; fail closed whatever the page showed
         raise PermissionError("only an admin may load data")
@@ -92,6 +94,8 @@ def load_upload(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
+        for other, content in (others or {}).items():
+            (Path(tmp) / Path(other).name).write_bytes(content)
         mapping_path = None
         if mapping_bytes is not None:
             mapping_path = Path(tmp) / Path(mapping_name or "mapping.toml").name

@@ -301,3 +301,21 @@ timeline_note = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 sa.Index("ix_timeline_note_school", timeline_note.c.school_id)
+
+# --- saved mappings (revision 0007) --------------------------------------------------------------------------------
+
+# one row per mapping a data lead saved on the Data page: offered again for the next file with the same headers
+# (headers_key: the SHA-256 of its folded headers); the TOML is the mapping itself, as `load --mapping` reads it
+saved_mapping = sa.Table(
+    "saved_mapping",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(SHORT), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("headers_key", sa.String(64), nullable=False),
+    sa.Column("headers", sa.Text, nullable=False),  # the file's headers, one a line (what the key was made of)
+    sa.Column("toml", sa.Text, nullable=False),
+    sa.Column("saved_by", sa.String(64), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_saved_mapping_headers_key", saved_mapping.c.headers_key)

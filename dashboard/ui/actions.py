@@ -92,6 +92,7 @@ def handle_upload(
     mapping_name: str | None = None,
     mapping_bytes: bytes | None = None,
     progress=None,
+    others: dict[str, bytes] | None = None,
 ) -> UploadResult:
     """Check, preview, validate and load one uploaded file (and optional mapping) under the upload's own name.
     ``progress(fraction, text)`` is told of each step. Loading is an admin's: anyone else gets PermissionError."""
@@ -105,6 +106,7 @@ def handle_upload(
         mapping_name,
         mapping_bytes,
         progress,
+        others,
     )
     if result.ok:
         read_data_version()  # the rest of this run shows the data just loaded
