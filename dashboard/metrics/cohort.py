@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.core.school_year import school_year_expr
+from dashboard.metrics import timeline
 from dashboard.metrics.achievement import with_change_interval
 
 c = pl.col
@@ -58,11 +59,12 @@ def grade_number(grade: pl.Expr) -> pl.Expr:
     )
 
 
-def cohort_growth_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
+def cohort_growth_from_cells(cells: pl.DataFrame, notes: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per school, subject, student group, grade and school year whose prior year holds the grade below,
     from screened achievement cells (``withheld``, ``reason``; ``tables.achievement_cells``): the rate of this
     year's grade against last year's grade below, its change in percentage points with the 95% interval and signal
-    of ``achievement.change_interval``. Every figure is blank where either year's cell is withheld."""
+    of ``achievement.change_interval``. Every figure is blank where either year's cell is withheld. No row crosses
+    a ``break`` among the timeline ``notes`` of its school or of the district (a change of test is no growth)."""
     graded = cells.with_columns(grade_number(c("grade")).alias("_grade")).filter(c("_grade").is_not_null())
     key = ["school_id", "subject", "student_group"]
     prior = (
@@ -90,6 +92,7 @@ def cohort_growth_from_cells(cells: pl.DataFrame) -> pl.DataFrame:
         )
     )
     out = out.with_columns(pl.when(c("suppressed")).then(None).otherwise(c(f)).alias(f) for f in COHORT_FIGURES)
+    out = timeline.drop_across_breaks(out, notes)
     return out.sort("school_id", "subject", "student_group", "_grade", "year_start").select(
         *COHORT_COLUMNS, "year_start"
     )

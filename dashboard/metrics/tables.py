@@ -180,7 +180,8 @@ def gains(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = Non
 
 def cohort_growth(conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None) -> pl.DataFrame:
     """The same grade group a year later, where a school reports grades (``cohort.cohort_growth_from_cells``)."""
-    return cohort_growth_from_cells(achievement_cells(conn, t, school_ids)).select(COHORT_COLUMNS)
+    notes = board_records.read_notes(conn, school_ids)
+    return cohort_growth_from_cells(achievement_cells(conn, t, school_ids), notes).select(COHORT_COLUMNS)
 
 
 def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:

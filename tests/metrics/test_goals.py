@@ -280,3 +280,22 @@ def test_a_break_note_leaves_no_change_row_across_it():
     )  # fmt: skip
     assert trust_change_from_results(results).height == 1
     assert trust_change_from_results(results, school_break).is_empty()
+
+
+def test_a_break_note_leaves_no_cohort_growth_across_it():
+    """Grade 4 this year against grade 3 last year is no growth across a change of test either."""
+    from dashboard.metrics.cohort import cohort_growth_from_cells
+
+    rows = [
+        {**cell(s, y, "All Students", 50, p), "grade": grade, "pct_proficient": 100.0 * p / 50}
+        for s, y, grade, p in (("A", 2022, "3", 20), ("A", 2023, "4", 25), ("B", 2022, "3", 30), ("B", 2023, "4", 28))
+    ]
+    cells = pl.DataFrame(rows).with_columns(pl.lit(None, S).alias("publisher_marker"))
+    growth = cohort_growth_from_cells(cells)
+    assert sorted(zip(growth["school_id"], growth["change_pp"], strict=True)) == [("A", 10.0), ("B", -4.0)]
+    school_break = pl.DataFrame(
+        {"school_id": ["A"], "year_start": [2023], "kind": [timeline.BREAK], "note_date": [dt.date(2023, 9, 1)]}
+    )
+    assert cohort_growth_from_cells(cells, school_break)["school_id"].to_list() == ["B"]
+    district_break = school_break.with_columns(pl.lit(None, S).alias("school_id"))
+    assert cohort_growth_from_cells(cells, district_break).is_empty()
