@@ -48,6 +48,7 @@ class Verdict:
 
     wait: float
     delay: float
+    busy: bool = False  # refused because the client's checks in flight did not finish in time (not a failure wait)
 
     @property
     def refused(self) -> bool:
@@ -114,7 +115,7 @@ def begin(engine: sa.Engine, address: str | None, name: str, values: dict[str, f
         if verdict is not None:
             return verdict
         if time.monotonic() > deadline:  # the checks ahead did not finish in time: ask for a retry
-            return Verdict(wait=TURN_WAIT, delay=0.0)
+            return Verdict(wait=TURN_WAIT, delay=0.0, busy=True)
         time.sleep(TURN_POLL)
 
 
@@ -142,10 +143,10 @@ def _try_begin(engine: sa.Engine, client: str, account: str, free: int) -> Verdi
     return Verdict(wait=0.0, delay=account_delay(before, free))
 
 
-def finish(engine: sa.Engine, address: str | None, name: str, ok: bool | None, values: dict[str, float]) -> None:
+def finish(engine: sa.Engine, address: str | None, name: str, ok: bool, values: dict[str, float]) -> None:
     """After ``begin`` let a check run: give its turn back and count its outcome. ``ok`` True: the password was
-    right (the name's failures in a row end; the client's stay); False: one more failure for the client (its wait
-    starts past the free ones) and for the name; None: the check did not happen (an error)."""
+    right (the name's failures in a row end; the client's stay); False (also for a check cut short): one more
+    failure for the client (its wait starts past the free ones) and for the name."""
     client, account = client_key(address), name_key(name)
     free, longest = _free(values), float(values["login_lockout_minutes"]) * 60
     now = utcnow()
@@ -154,7 +155,7 @@ def finish(engine: sa.Engine, address: str | None, name: str, ok: bool | None, v
         if row is None:
             return
         changes: dict = {"pending": max(_pending(row, now) - 1, 0)}
-        if ok is False:
+        if not ok:
             failures = _failures(row, now) + 1
             wait = client_wait(failures, free, longest)
             changes.update(failures=failures, last_failure_at=now)
@@ -162,7 +163,7 @@ def finish(engine: sa.Engine, address: str | None, name: str, ok: bool | None, v
         conn.execute(_where(CLIENT, client).values(**changes))
         if ok:
             forget_name(conn, name)
-        elif ok is False:
+        else:
             named = _locked_row(conn, ACCOUNT, account, missing_ok=True)
             if named is not None:
                 conn.execute(_where(ACCOUNT, account).values(failures=_failures(named, now) + 1, last_failure_at=now))

@@ -186,10 +186,12 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, run
             st.session_state["authentication_status"] = False
             st.session_state[MESSAGE_KEY] = (
                 "error",
-                f"Too many failed logins from this network address. Try again in {_wait_text(verdict.wait)}.",
+                "Too many logins at once from this network address. Try again in a moment."
+                if verdict.busy
+                else f"Too many failed logins from this network address. Try again in {_wait_text(verdict.wait)}.",
             )
             return False
-        ok: bool | None = None
+        ok = False  # until the check says otherwise
         try:
             if verdict.delay:  # many failures at this name from anywhere: slowed, never locked
                 time.sleep(verdict.delay)
@@ -197,7 +199,7 @@ def _guard_controller(authenticator: stauth.Authenticate, engine: sa.Engine, run
             if account is None:  # unknown, disabled or a demo name outside a demo: the same work as a wrong password
                 accounts.check_nobody(password)
             ok = bool(original(username, password, *args, token=token, **kwargs)) and account is not None
-        finally:
+        finally:  # a check cut short (a rerun, an error) counts as a failure: only a right password is not one
             throttle.finish(engine, address, name, ok, run.values)
         if ok and account is not None:
             st.session_state[COOKIE_PENDING_KEY] = True

@@ -155,3 +155,12 @@ def test_a_burst_of_guesses_from_one_address_gets_no_more_checks_than_a_sequence
 def test_staff_signing_in_together_behind_one_address_all_get_in(engine):
     verdicts = _burst(engine, outcome=True)  # a school's staff at 8:00, all behind the school's one address
     assert not any(v.refused for v in verdicts)
+
+
+def test_an_attempt_whose_turn_does_not_come_is_refused_as_busy(engine, monkeypatch):
+    monkeypatch.setattr(throttle, "TURN_WAIT", 0.5)
+    for i in range(4):
+        fail(engine, "192.0.2.70", f"n{i}")
+    assert not throttle.begin(engine, "192.0.2.70", "a", VALUES).refused  # the last free check, still running ...
+    verdict = throttle.begin(engine, "192.0.2.70", "b", VALUES)  # ... so the next one waits for its turn, in vain
+    assert verdict.refused and verdict.busy

@@ -264,11 +264,14 @@ def test_known_and_unknown_names_get_the_same_answer_in_the_same_time(app, brows
     assert all(found == {"Wrong username or password."} for found in answers.values()), answers
     with engine.connect() as conn:
         stored = accounts.get(conn, "board").password_hash.encode()
-    started = time.perf_counter()
-    bcrypt.checkpw(b"x", stored)
-    check = time.perf_counter() - started
+    alone = []
+    for _ in range(3):
+        started = time.perf_counter()
+        bcrypt.checkpw(b"x", stored)
+        alone.append(time.perf_counter() - started)
+    check = min(alone)
     fastest = {case: min(t) for case, t in times.items()}
-    assert all(t > 0.7 * check for t in fastest.values()), (fastest, check)  # no answer skips its bcrypt check
+    assert all(t > 0.6 * check for t in fastest.values()), (fastest, check)  # no answer skips its bcrypt check
     assert max(fastest.values()) < min(fastest.values()) + 2 * check, (fastest, check)
 
 

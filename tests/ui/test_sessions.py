@@ -180,21 +180,23 @@ def test_known_unknown_and_disabled_names_get_the_same_answer_in_the_same_time(e
     accounts.disable(env, "gone2")
     cases = {"known, wrong password": ("board", "not the password"), "unknown": ("nosuchuser", "not the password")}
     cases["disabled, right password"] = ("gone2", sd.PASSWORD)
+    with env.connect() as conn:
+        stored = accounts.get(conn, "board").password_hash.encode()
     answers: set[tuple[str, ...]] = set()
     times: dict[str, list[float]] = {}
+    checks_alone: list[float] = []  # one bcrypt check by itself, timed beside the answers (the machine's load varies)
     for i in range(3):
         for j, (case, (name, password)) in enumerate(cases.items()):
             shown, took, checks = _answer(name, password, f"203.0.113.{10 * i + j}", monkeypatch)
             answers.add(tuple(shown))
             assert checks == 1, (case, checks)  # one bcrypt check of the stored cost, whatever the name
             times.setdefault(case, []).append(took)
+            checks_alone.append(_timed(lambda: bcrypt.checkpw(b"x", stored)))
     assert answers == {("Wrong username or password.",)}
-    with env.connect() as conn:
-        stored = accounts.get(conn, "board").password_hash.encode()
-    check = min(_timed(lambda: bcrypt.checkpw(b"x", stored)) for _ in range(3))
+    check = min(checks_alone)
     fastest = {case: min(t) for case, t in times.items()}
     # the same timing class: no answer comes back without its bcrypt check (an unknown name is not quicker)
-    assert all(t > 0.7 * check for t in fastest.values()), (fastest, check)
+    assert all(t > 0.6 * check for t in fastest.values()), (fastest, check)
     assert max(fastest.values()) < min(fastest.values()) + 2 * check, (fastest, check)
 
 
