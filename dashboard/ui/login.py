@@ -315,8 +315,8 @@ def gate(engine: sa.Engine, run: RunAccounts) -> access.Caller:
             authenticator.logout("Log out", location="sidebar", key="logout_button")
     if st.session_state.get("authentication_status") is not True:  # the button was pressed this run
         audit.record(engine, caller.username, "logout", "")
-        for key in (EXPIRES_KEY, VERSION_KEY, COOKIE_PENDING_KEY):
-            st.session_state.pop(key, None)
+        for slot in (EXPIRES_KEY, VERSION_KEY, COOKIE_PENDING_KEY):
+            st.session_state.pop(slot, None)
         state.claim_session(None, LOGIN_KEYS)  # nothing of this user's stays for whoever signs in next
         access.set_current(None)
         st.success("You are logged out.")
