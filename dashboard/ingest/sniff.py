@@ -179,18 +179,20 @@ def csv_layout(path: Path, display_name: str) -> Layout:
     return layout
 
 
-def workbook_heads(path: Path, display_name: str) -> dict[str, list[list]]:
+def workbook_heads(path: Path, display_name: str, limits: ReadLimits | None = None) -> dict[str, list[list]]:
     """The first rows of every sheet of a workbook (its values, as text), read through the workbook reader's own
-    checks (``dashboard.ingest.xlsx``)."""
+    checks (``dashboard.ingest.xlsx``; an upload's, within its ``limits``, in a bounded process of its own)."""
     from dashboard.ingest import xlsx
 
-    return xlsx.sheet_heads(path, display_name, rows=HEAD_ROWS)
+    return xlsx.sheet_heads(path, display_name, rows=HEAD_ROWS, limits=limits)
 
 
-def workbook_layout(path: Path, display_name: str, sheet: str | None, wanted: set[str]) -> Layout:
+def workbook_layout(
+    path: Path, display_name: str, sheet: str | None, wanted: set[str], limits: ReadLimits | None = None
+) -> Layout:
     """The sheet (the one named, else the one whose header holds most of the ``wanted`` words and is not a sheet
     of definitions or notes) and its header row."""
-    heads = workbook_heads(path, display_name)
+    heads = workbook_heads(path, display_name, limits)
     if not heads:
         raise FileRejected([Problem(display_name, None, None, "the workbook has no sheets")])
     if sheet is not None and sheet not in heads:
@@ -227,7 +229,7 @@ def read(
     limits = limits or ReadLimits.for_command_line()
     check_unpacked(path, display_name, limits)
     if is_workbook(path):
-        layout = workbook_layout(path, display_name, sheet, wanted or set())
+        layout = workbook_layout(path, display_name, sheet, wanted or set(), limits)
     else:
         layout = csv_layout(path, display_name)
     read_with = reader or partial(read_table, limits=limits)

@@ -7,7 +7,8 @@
   counted while it is read, the read stopping at the bound (``Tally``). ``ReadLimits.for_upload`` holds the Data
   page's bounds (settings ``upload_max_unpacked_mb``, ``upload_max_rows``, ``upload_max_cells``),
   ``ReadLimits.for_command_line`` the command line's (``load_max_*``), larger, for a state's files.
-- An upload is read once, in a process of its own (``read_in_child``, run as ``python -m dashboard.ingest.uploads``):
+- An upload is read once, in a process of its own (``read_in_child``, run as ``python -m dashboard.ingest.uploads``;
+  an upload's workbook is opened there too, ``heads_in_child``, for the guided import's look at its sheets):
   at a lower priority, watched for memory (``upload_read_memory_mb``) and time (``upload_read_seconds``) and killed
   past either, so the app's process neither grows with a file nor stops serving other users while one is checked.
 
@@ -170,9 +171,23 @@ def read_in_child(path: Path, display_name: str, limits: ReadLimits, **read_args
 
     from dashboard.ingest.raw import RawTable
 
+    head, body = _in_child("table", path, display_name, limits, read_args)
+    return RawTable(pl.read_ipc(io.BytesIO(body)), head["headers"], head["header_row"], head["encoding"])
+
+
+def heads_in_child(path: Path, display_name: str, limits: ReadLimits, rows: int) -> dict[str, list[list]]:
+    """``dashboard.ingest.xlsx.sheet_heads`` (the first ``rows`` rows of every sheet) run as ``read_in_child`` runs a
+    read: opening a workbook may parse a whole sheet (openpyxl looks for its size to the end of a sheet that does not
+    state it), so an upload's workbook is opened in the bounded process too."""
+    head, _ = _in_child("heads", path, display_name, limits, {"rows": rows})
+    return head["heads"]
+
+
+def _in_child(task: str, path: Path, display_name: str, limits: ReadLimits, args: dict) -> tuple[dict, bytes]:
+    """One ``task`` of ``_child_main`` in a bounded process: its answer's first line (JSON) and the bytes after it."""
     check_unpacked(path, display_name, limits)  # here first: a zip bomb costs a look at its directory, no process
     request = json.dumps(
-        {"path": str(path), "display_name": display_name, "limits": asdict(limits), "args": read_args}
+        {"task": task, "path": str(path), "display_name": display_name, "limits": asdict(limits), "args": args}
     ).encode()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(paths.ROOT), os.environ.get("PYTHONPATH")) if p)}
     child = subprocess.Popen(
@@ -216,7 +231,7 @@ def read_in_child(path: Path, display_name: str, limits: ReadLimits, **read_args
     head = json.loads(line)
     if "problems" in head:
         raise FileRejected([Problem(*p) for p in head["problems"]])
-    return RawTable(pl.read_ipc(io.BytesIO(body)), head["headers"], head["header_row"], head["encoding"])
+    return head, body
 
 
 def _watch(child: subprocess.Popen, memory_mb: float | None, over: list[float], done: threading.Event) -> None:
@@ -240,13 +255,16 @@ def _child_main() -> None:
         os.nice(5)  # the app's own process comes first
     _die_with_parent()
     request = json.loads(sys.stdin.buffer.read())
+    from dashboard.ingest import xlsx
     from dashboard.ingest.readers import read_table
 
-    out = sys.stdout.buffer
+    path, display_name, out = Path(request["path"]), request["display_name"], sys.stdout.buffer
     try:
-        raw = read_table(
-            Path(request["path"]), request["display_name"], limits=ReadLimits(**request["limits"]), **request["args"]
-        )
+        if request["task"] == "heads":
+            heads = xlsx.sheet_heads(path, display_name, rows=request["args"]["rows"])
+            out.write(json.dumps({"heads": heads}).encode() + b"\n")
+            return
+        raw = read_table(path, display_name, limits=ReadLimits(**request["limits"]), **request["args"])
     except FileRejected as rejected:
         out.write(json.dumps({"problems": [list(asdict(p).values()) for p in rejected.problems]}).encode() + b"\n")
         return

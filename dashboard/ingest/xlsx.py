@@ -8,7 +8,7 @@ from pathlib import Path
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.ingest import raw
 from dashboard.ingest.raw import RawTable
-from dashboard.ingest.uploads import ReadLimits, Tally
+from dashboard.ingest.uploads import ReadLimits, Tally, heads_in_child
 
 
 def _cell_text(value) -> str | None:
@@ -41,8 +41,12 @@ def open_workbook(path: Path, display_name: str):
         ) from None
 
 
-def sheet_heads(path: Path, display_name: str, *, rows: int) -> dict[str, list[list]]:
-    """The first ``rows`` rows of every sheet, as text cells, sheet by sheet in the workbook's order."""
+def sheet_heads(path: Path, display_name: str, *, rows: int, limits: ReadLimits | None = None) -> dict[str, list[list]]:
+    """The first ``rows`` rows of every sheet, as text cells, sheet by sheet in the workbook's order. With an
+    upload's ``limits`` (a memory bound), in a bounded process of its own (``uploads.heads_in_child``): opening a
+    sheet that does not state its size parses all of it."""
+    if limits is not None and limits.memory_mb is not None:
+        return heads_in_child(path, display_name, limits, rows)
     workbook = open_workbook(path, display_name)
     try:
         heads: dict[str, list[list]] = {}

@@ -21,6 +21,7 @@ import streamlit as st
 from dashboard.auth import access
 from dashboard.core.school_year import school_year_label
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, SOURCES
+from dashboard.core.text import markdown_literal
 from dashboard.ingest import presets
 from dashboard.ingest.mapping_toml import MappingSpec, from_suggestion, spec_from_toml, write
 from dashboard.services import mappings
@@ -90,7 +91,7 @@ def guided_import(upload, others: list) -> None:
         _begin(token, upload.name, data)
     start: mappings.Start = S["gi_start"]
     if start.suggestion is None:
-        st.error(f"{start.file_name} cannot be read: nothing was written.")
+        st.error(markdown_literal(f"{start.file_name} cannot be read: nothing was written."))
         show_table(start.problems, "load_problems")
         return
     s = start.suggestion
@@ -106,10 +107,16 @@ def guided_import(upload, others: list) -> None:
         args=(upload.name, data),
     )
     if source is None:
-        st.warning(f"The page cannot tell what this file holds ({s.source_reason}): choose its source to go on.")
+        st.warning(
+            markdown_literal(
+                f"The page cannot tell what this file holds ({s.source_reason}): choose its source to go on."
+            )
+        )
         return
     spec = copy.deepcopy(S.get("gi_spec"))  # the seeded mapping stays as seeded: the editors hold the changes
-    st.caption(f"From {S.get('gi_origin', 'the suggestion')}: the source is {source} ({s.source_reason}).")
+    st.caption(
+        markdown_literal(f"From {S.get('gi_origin', 'the suggestion')}: the source is {source} ({s.source_reason}).")
+    )
     spec = _edit(spec, s, source)
     toml = write(spec)
     extra_files = {o.name: o.getvalue() for o in others}
@@ -226,9 +233,11 @@ def _edit_values(spec: MappingSpec, columns: dict[str, str | list[str]]) -> None
             schema={"in the file": pl.String, "stored as": pl.String},
         )
         st.caption(
-            f"Values of {canonical} to translate (the file's values include "
-            + ", ".join(repr(v) for v in samples.get(str(columns[canonical]), [])[:6])
-            + ")"
+            markdown_literal(
+                f"Values of {canonical} to translate (the file's values include "
+                + ", ".join(repr(v) for v in samples.get(str(columns[canonical]), [])[:6])
+                + ")"
+            )
         )
         edited = st.data_editor(frame, num_rows="dynamic", key=_k(f"values_{canonical}"), width="stretch")
         spec.values[canonical] = {
@@ -296,9 +305,11 @@ def _save_and_download(headers: list[str], toml: str, stem: str) -> None:
     if cols[1].button("Save this mapping", key="map_save"):
         try:
             saved = mappings.save(get_engine(), access.current(), name, headers, toml)
-            st.success(f"Saved as '{saved.name}': it is used again for the next file with these headers.")
+            st.success(
+                markdown_literal(f"Saved as '{saved.name}': it is used again for the next file with these headers.")
+            )
         except Exception as exc:  # a mapping that is not one: say why, in a sentence
-            st.error(f"Not saved: {exc}")
+            st.error(markdown_literal(f"Not saved: {exc}"))
     cols[2].download_button(
         "Download (TOML)", data=toml, file_name=f"{stem}.toml", mime="application/toml", key="map_download"
     )
@@ -311,9 +322,9 @@ def load_with_mapping_file(upload, mapping, others: list) -> None:
     try:
         source = source_of(mapping.getvalue())
     except Exception as exc:
-        st.error(f"{mapping.name} is not a mapping: {exc}")
+        st.error(markdown_literal(f"{mapping.name} is not a mapping: {exc}"))
         return
-    st.caption(f"The mapping {mapping.name} is for {source}.")
+    st.caption(markdown_literal(f"The mapping {mapping.name} is for {source}."))
     if st.button("Validate and load", type="primary", key="data_load"):
         bar = st.progress(0.0, text="Starting")
         result = handle_upload(

@@ -438,6 +438,23 @@ def test_data_page_loads_a_good_csv_and_shows_the_summary(app):
     assert (last["last loaded"] != "never").all()
 
 
+def test_data_page_refuses_a_zip_bomb_with_the_setting_named(app, tmp_path):
+    """The issue's upload: 6 MB that unpack to 1.79 GB of sheet XML, refused from the zip's directory."""
+    from zip_bombs import write_workbook
+
+    bomb = tmp_path / "cpl_meetings.xlsx"
+    write_workbook(bomb, 18_080_000)
+    goto(app, "data")
+    app.file_uploader(key="data_upload").set_value((bomb.name, bomb.read_bytes(), "application/octet-stream")).run()
+    assert not app.exception
+    assert any("cpl_meetings.xlsx cannot be read: nothing was written" in as_read(e.value) for e in app.error)
+    problems = next(d.value for d in app.dataframe if "message" in d.value.columns)
+    assert problems["message"].to_list() == [
+        "the file unpacks to 1,707 MB; the Data page reads files of up to 200 MB unpacked (setting "
+        "upload_max_unpacked_mb); load a file this large with district-dashboard load"
+    ]
+
+
 def test_admin_page_lists_the_accounts_and_offers_every_school(app):
     goto(app, "admin")
     accounts_table = app.dataframe[0].value
