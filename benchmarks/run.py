@@ -62,6 +62,17 @@ def peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+_highest = [0.0]  # the loading process's peak over every source, kept across the per-source resets
+
+
+def _keep_highest(before: float) -> None:
+    _highest[0] = max(_highest[0], before, peak_memory_mb())
+
+
+def loading_peak_mb() -> float:
+    return max(_highest[0], peak_memory_mb())
+
+
 def reset_peak_memory() -> None:
     """Start VmHWM again from the current resident memory (Linux 4.0+; elsewhere the peak keeps counting)."""
     with contextlib.suppress(OSError):
@@ -105,14 +116,29 @@ def load_database(url: str, sample_dir: Path) -> dict:
         path = sample_dir / SOURCES[source].file_name
         if not path.exists():
             continue
-        start = time.perf_counter()
+        before = peak_memory_mb()
+        reset_peak_memory()
+        start, cpu = time.perf_counter(), time.process_time()
         result = loader.load_files(engine, [loader.FileToLoad(path, source)], user="benchmark")
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         if not result.ok:
             raise SystemExit(f"{path}: the sample did not load: {result.problems[:3]}")
         rows = result.outcomes[0].rows_in_file
-        results[source] = {"rows": rows, "seconds": round(seconds, 3), "rows_per_second": round(rows / seconds)}
-        print(f"  loaded {source}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)", flush=True)
+        results[source] = {
+            "rows": rows,
+            "seconds": round(seconds, 3),
+            "rows_per_second": round(rows / seconds),
+            # this process's CPU time (all its threads; not the database server's): steadier than the seconds on a
+            # shared host, where a spell of others' load stretches the wall clock
+            "cpu_s": round(cpu, 3),
+            "peak_rss_mb": peak_memory_mb(),
+        }
+        print(
+            f"  loaded {source}: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s; "
+            f"{cpu:.1f} CPU-s here; peak {results[source]['peak_rss_mb']:,.0f} MB)",
+            flush=True,
+        )
+        _keep_highest(before)
     engine.dispose()
     return results
 
@@ -208,9 +234,13 @@ def _app_test(script: Path, page: str | None = None):
     return at
 
 
-def _timed_run(at) -> float:
-    start = time.perf_counter()
+def _timed_run(at, cpu: list[float] | None = None) -> float:
+    """The run's seconds; its CPU time (this process's, every thread: the script's, polars' pool, the drivers')
+    is appended to ``cpu``."""
+    start, used = time.perf_counter(), time.process_time()
     at.run()
+    if cpu is not None:
+        cpu.append(time.process_time() - used)
     return time.perf_counter() - start
 
 
@@ -224,12 +254,16 @@ def measure(script: Path, page: str | None) -> dict:
     at = _app_test(script, page)
     if page is not None:
         at.switch_page(str(ROOT / "pages" / f"{page}.py"))
-    cold = _timed_run(at)
+    cold_cpu: list[float] = []
+    warm_cpu: list[float] = []
+    cold = _timed_run(at, cold_cpu)
     problems = _problems(at)
-    warm = [_timed_run(at) for _ in range(WARM_REPEATS)]
+    warm = [_timed_run(at, warm_cpu) for _ in range(WARM_REPEATS)]
     problems += [p for p in _problems(at) if p not in problems]
     return {
         "cold_s": round(cold, 4),
+        "cold_cpu_s": round(cold_cpu[0], 4),
+        "warm_cpu_s": round(statistics.median(warm_cpu), 4),
         "warm_s": round(statistics.median(warm), 4),
         "warm_runs_s": [round(w, 4) for w in warm],
         "problems": problems,
@@ -268,9 +302,10 @@ def measure_pages(url: str, profile_dir: Path | None = None) -> dict:
     for page in _pages():
         # the blank page again right before each page: the ratio compares two runs a second apart, so a spell of
         # load on the machine (a shared host) moves both
-        beside = measure(BLANK, None)["warm_s"]
+        beside = measure(BLANK, None)
         pages[page] = measure(APP, page)
-        pages[page]["blank_beside_warm_s"] = beside
+        pages[page]["blank_beside_warm_s"] = beside["warm_s"]
+        pages[page]["blank_beside_warm_cpu_s"] = beside["warm_cpu_s"]
         p = pages[page]
         print(
             f"    {page}: cold {p['cold_s']:.3f} s, warm {p['warm_s'] * 1000:.1f} ms"
@@ -377,7 +412,7 @@ def table(result: dict) -> str:
         f"machine: {result['machine']['cores']} cores, {result['machine']['cpu']}"
     )
     lines.append("")
-    lines.append("Load throughput (rows/s; rows; seconds)")
+    lines.append("Load throughput (rows/s; rows; seconds; the loading process's CPU time and peak memory)")
     lines.append("| source | " + " | ".join(dbs) + " |")
     lines.append("|---|" + "---|" * len(dbs))
     sources = list(next(iter(dbs.values()))["load"]) if dbs else []
@@ -385,14 +420,15 @@ def table(result: dict) -> str:
         cells = []
         for d in dbs.values():
             x = d["load"].get(s)
-            cells.append(f"{x['rows_per_second']:,} ({x['rows']:,} rows, {x['seconds']:.1f} s)" if x else "")
+            cpu = f", {x['cpu_s']:.1f} CPU-s, {x['peak_rss_mb']:,.0f} MB" if x and "cpu_s" in x else ""
+            cells.append(f"{x['rows_per_second']:,} ({x['rows']:,} rows, {x['seconds']:.1f} s{cpu})" if x else "")
         lines.append(f"| {s} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
         "Pages under AppTest: cold (empty caches) and warm (rerun, same filters); warm / the blank page's warm "
-        "run measured right before the page"
+        "run measured right before the page; in brackets the same in CPU time (this process's, every thread)"
     )
-    header = "| page | " + " | ".join(f"{n} cold s | {n} warm ms | {n} warm/blank" for n in dbs) + " |"
+    header = "| page | " + " | ".join(f"{n} cold s (CPU) | {n} warm ms (CPU) | {n} warm/blank" for n in dbs) + " |"
     lines.append(header)
     lines.append("|---|" + "---|---|---|" * len(dbs))
     pages = list(next(iter(dbs.values()))["pages"]["pages"]) if dbs else []
@@ -402,8 +438,14 @@ def table(result: dict) -> str:
             x = d["pages"]["blank"] if page == "(blank)" else d["pages"]["pages"][page]
             blank_warm = x.get("blank_beside_warm_s") or d["pages"]["blank"]["warm_s"]
             ratio = x["warm_s"] / blank_warm if blank_warm else float("nan")
+            blank_cpu = x.get("blank_beside_warm_cpu_s") or d["pages"]["blank"].get("warm_cpu_s")
+            cpu_ratio = f" ({x['warm_cpu_s'] / blank_cpu:.1f}x)" if blank_cpu and "warm_cpu_s" in x else ""
             flag = " !" if x.get("problems") else ""
-            cells.append(f"{x['cold_s']:.3f}{flag} | {x['warm_s'] * 1000:.1f} | {ratio:.1f}x")
+            cold_cpu = f" ({x['cold_cpu_s']:.2f})" if "cold_cpu_s" in x else ""
+            warm_cpu = f" ({x['warm_cpu_s'] * 1000:.1f})" if "warm_cpu_s" in x else ""
+            cells.append(
+                f"{x['cold_s']:.3f}{cold_cpu}{flag} | {x['warm_s'] * 1000:.1f}{warm_cpu} | {ratio:.1f}x{cpu_ratio}"
+            )
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(
@@ -473,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}:", flush=True)
                 entry: dict[str, Any] = {
                     "load": load_database(url, tmp / "sample"),
-                    "load_peak_rss_mb": peak_memory_mb(),
+                    "load_peak_rss_mb": loading_peak_mb(),
                 }
                 print(f"  peak memory while loading: {entry['load_peak_rss_mb']:,.0f} MB", flush=True)
                 entry["settle"] = settle(url)

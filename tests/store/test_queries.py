@@ -248,3 +248,33 @@ def test_cpl_cadence_of_one_school_year_and_the_years_with_records(loaded, tmp_p
         ("S1", "Alpha Elementary", 2024),
         ("S2", "Beta Middle", 2024),
     ]
+
+
+@pytest.mark.parametrize("unit", sorted(SCHEMAS))
+def test_a_reading_connection_reads_arrow_and_gets_the_frame_the_rows_give(loaded, unit, monkeypatch):
+    # db.reading: the unit goes through the database's ADBC driver as Arrow; the same statement through the
+    # engine's own driver (Python rows) gives the very same frame: columns, types, values and nulls
+    from dashboard.store import db
+    from dashboard.store.queries import arrow
+
+    schema = SCHEMAS[unit]
+    for scope in (None, ["S1"], []):
+        params = {**queries.scope_params(scope), **OTHER_PARAMS.get(unit, {})}
+        with db.reading(loaded) as conn:
+            assert arrow.read(conn, queries.statement(unit), params) is not None, unit  # the Arrow path is taken
+            by_arrow = queries.run(conn, unit, schema, **params)
+            by_rows = queries._run_rows(conn, unit, schema, params)
+        assert by_arrow.schema == by_rows.schema and dict(by_arrow.schema) == schema, (unit, scope)
+        assert by_arrow.equals(by_rows, null_equal=True), (unit, scope)
+
+
+def test_a_write_transaction_reads_its_own_uncommitted_rows(loaded):
+    # inside a load's transaction (summaries refreshed before the commit) the unit must see the rows written so far:
+    # it reads through the transaction's own connection, never another one
+    import sqlalchemy as sa
+
+    with loaded.begin() as conn:
+        conn.execute(sa.text("DELETE FROM readiness_vote WHERE school_id = 'S2'"))
+        inside = queries.run(conn, "readiness_votes", SCHEMAS["readiness_votes"], **queries.scope_params(None))
+        conn.rollback()
+    assert set(inside["school_id"]) == {"S1"}

@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from dashboard.store.queries import arrow
+
 HERE = Path(__file__).resolve().parent
 FETCH_BATCH = 50_000  # rows turned into a frame at a time
 EXPANDING = ("school_ids", "years", "groups", "subjects")  # parameters bound as lists
@@ -71,16 +73,43 @@ def subject_params(subjects: list[str] | None) -> dict:
 
 
 def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params) -> pl.DataFrame:
-    result = conn.execute(statement(name), params)
-    columns = list(result.keys())
-    if set(columns) != set(schema):
-        result.close()
-        raise RuntimeError(f"query {name} returned {columns}, declared {list(schema)}")
+    """The unit ``name`` with ``params`` bound, as a frame of ``schema``'s columns and types. A reading connection
+    (``db.reading``) reads through the database's ADBC driver as Arrow, straight into polars (no Python row is
+    built); a connection inside a write transaction (a load refreshing its summaries) must see its own uncommitted
+    rows, so it reads through its own driver. Both give the same frame."""
+    frame = arrow.read(conn, statement(name), params)
+    if frame is None:
+        return _run_rows(conn, name, schema, params)
+    if set(frame.columns) != set(schema):
+        raise RuntimeError(f"query {name} returned {frame.columns}, declared {list(schema)}")
+    return _typed(conn, frame, schema)
+
+
+def _read_schema(conn: sa.Connection, columns: list[str], schema: dict[str, pl.DataType]):
     # SQLite hands dates back as ISO text: read them as text, then type them; a true/false column is handed over as
     # 1/0 (the units write CASE WHEN ... THEN 1 ELSE 0, the same on every database): read as a number, then typed
     text_dates = [c for c in columns if schema[c] == pl.Date and conn.dialect.name == "sqlite"]
     flags = [c for c in columns if schema[c] == pl.Boolean]
     read_schema = {c: (pl.String if c in text_dates else pl.Int64 if c in flags else schema[c]) for c in columns}
+    typed = [*(pl.col(c).str.to_date() for c in text_dates), *(pl.col(c).cast(pl.Boolean) for c in flags)]
+    return read_schema, typed
+
+
+def _typed(conn: sa.Connection, frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """An Arrow read as the declared types (the driver's own: int4 or int8, numeric as text, a column SQLite could
+    not type because it was empty)."""
+    read_schema, typed = _read_schema(conn, frame.columns, schema)
+    frame = frame.with_columns(pl.col(c).cast(t) for c, t in read_schema.items() if frame.schema[c] != t)
+    return frame.with_columns(typed) if typed else frame
+
+
+def _run_rows(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], params: dict) -> pl.DataFrame:
+    result = conn.execute(statement(name), params)
+    columns = list(result.keys())
+    if set(columns) != set(schema):
+        result.close()
+        raise RuntimeError(f"query {name} returned {columns}, declared {list(schema)}")
+    read_schema, typed = _read_schema(conn, columns, schema)
     # a text() statement has no result types for SQLAlchemy to apply: the driver's rows, as they are, skip the cost
     # of building a Row object per row; taken in batches, so a large table never sits in memory as Python tuples
     cursor = result.cursor
@@ -89,5 +118,4 @@ def run(conn: sa.Connection, name: str, schema: dict[str, pl.DataType], **params
         parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
     result.close()
     frame = pl.concat(parts, rechunk=True) if parts else pl.DataFrame(schema=read_schema)
-    typed = [*(pl.col(c).str.to_date() for c in text_dates), *(pl.col(c).cast(pl.Boolean) for c in flags)]
     return frame.with_columns(typed) if typed else frame
