@@ -8,7 +8,8 @@ The one place that owns the escaping, with one function per kind of place a name
   ``st.caption``, ``st.subheader``, ``st.info`` and the other alerts, a metric's or a button's label). Streamlit's
   Markdown is GitHub's (links, images, emphasis, code, HTML, autolinked ``https://``, ``www.`` and e-mail addresses)
   with its own ``:color[text]``, ``:emoji:`` and ``:material/icon:`` shortcodes and ``$math$``. The characters that
-  open an inline construct (a backslash, `````, ``*``, ``_``, ``~``, ``[``, ``]``, ``<``, ``>``, ``&``, ``$``) are
+  open an inline construct (a backslash, `````, ``*``, ``_``, ``~``, ``[``, ``]``, ``<``, ``>``, ``&``, ``$``) and
+  ``|`` (which ends a cell of the tables a projector's screens are drawn as) are
   escaped with a backslash, which CommonMark prints as the character itself (an escaped ``&`` starts no character
   reference), and so is a first character that would open a block (``#``, ``-``, ``+``, ``=``, ``1.``); line breaks
   become spaces, so no block opens later. Autolinks and shortcodes are found in the text after its escapes are read,
@@ -30,7 +31,7 @@ import re
 
 WORD_JOINER = "\u2060"  # zero width, no break: invisible, and no autolink or shortcode matches across it
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")  # line breaks (each may open a block), tabs, other controls
-_INLINE = re.compile(r"([\\`*_~\[\]<>&$])")  # the characters that open an inline construct
+_INLINE = re.compile(r"([\\`*_~\[\]<>&$|])")  # the characters that open an inline construct, and a table's cell end
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")  # "1. " opens a numbered list
 _BLOCK_MARK = re.compile(r"^([#+=-])")  # "# " a heading, "- " and "+ " a list
 _COLON = re.compile(r"(?<!\d):(?=\S)|:(?=[^\s\d])")  # a colon a word, a / or a shortcode follows (not 10:12)

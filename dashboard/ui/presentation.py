@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.core.text import markdown_literal
 from dashboard.ui.state import presenting, set_presenting
 
 DECK_KEY = "_deck"  # this run's screen count and the heading waiting for its screen
@@ -58,7 +59,7 @@ def screen() -> bool:
     shown = deck["count"] == slide()
     deck["headed"] = bool(shown and heading)
     if shown and heading:
-        st.subheader(heading)
+        st.subheader(markdown_literal(heading))
     return shown
 
 
@@ -76,7 +77,7 @@ def section(title: str) -> None:
     if presenting():
         _deck()["heading"] = title
     else:
-        st.subheader(title)
+        st.subheader(markdown_literal(title))  # a heading names a school, a team, a group: data
 
 
 def _go(n: int) -> None:

@@ -107,14 +107,14 @@ def show_table(frame: pl.DataFrame, key: str, *, empty: str | None = None, note:
         return
     if frame.is_empty():
         if empty:
-            st.info(empty)
+            st.info(markdown_literal(empty))
         return
     if frame.height > LONG_TABLE_ROWS:
         _table_on_request(f"All {frame.height:,} rows", frame, key)
     else:
         _table_and_download(frame, key)
     if note:
-        st.caption(note)
+        st.caption(markdown_literal(note))
 
 
 def _cell(value: object) -> str:
@@ -124,7 +124,7 @@ def _cell(value: object) -> str:
 def _present_table(frame: pl.DataFrame, empty: str | None, note: str | None) -> None:
     if frame.is_empty():
         if screen():
-            st.write(empty or "None to show.")
+            st.write(markdown_literal(empty or "None to show."))
         return
     shown = display_table(frame)
     if frame.width <= 3 and frame.height <= PRESENT_LIST_ROWS:  # a list in large type, in two columns past 12
@@ -150,7 +150,11 @@ def _present_table(frame: pl.DataFrame, empty: str | None, note: str | None) -> 
             rest = (
                 "" if last == shown.height or k < pages - 1 else "; the rest are on the page outside presentation mode"
             )
-            st.write(f"Rows {k * per + 1} to {last} of {shown.height}{rest}." + (f" {note}" if note else ""))
+            st.write(
+                markdown_literal(
+                    f"Rows {k * per + 1} to {last} of {shown.height}{rest}." + (f" {note}" if note else "")
+                )
+            )
 
 
 def table_key(key: str) -> str:
