@@ -24,9 +24,7 @@ def test_a_school_pack_shows_a_hostile_name_as_text_and_stays_in_its_folder(engi
     assert result.ok, result.problems
     school = tmp_path / "schools.csv"
     school.write_text(
-        "school_id,school_name,level,network\n"
-        + f'{SCHOOL_ID},"{NAME.replace(chr(34), chr(34) * 2)}",elementary,North\n',
-        encoding="utf-8",
+        f'school_id,school_name,level,network\n{SCHOOL_ID},"{CSV_NAME}",elementary,North\n', encoding="utf-8"
     )
     rows = tmp_path / "achievement.csv"
     rows.write_text(
