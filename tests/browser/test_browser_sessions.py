@@ -113,7 +113,7 @@ def test_the_next_user_on_the_same_tab_gets_nothing_of_the_last(app, browser, tm
         "Download board_pack_district_2023-24.pptx",
         "Download board_pack_district_2023-24_charts.zip",
     ]
-    with page.expect_download() as info:
+    with page.expect_download(timeout=180_000) as info:  # a whole pack is built on the click: 27 chart images
         buttons.filter(has_text=".pptx").click()
     pptx_url = info.value.url
     info.value.save_as(tmp_path / "supt.pptx")
@@ -328,7 +328,7 @@ def test_a_downloaded_csv_leaves_its_media_url_within_seconds(app, browser, tmp_
     page.locator('[data-testid="stDownloadButton"]').first.wait_for(timeout=30000)
     settle(page)
     assert "/media/" not in page.content().replace("/static/media/", "")  # nothing is served before the click
-    with page.expect_download() as info:
+    with page.expect_download(timeout=180_000) as info:  # a whole pack is built on the click: 27 chart images
         page.locator('[data-testid="stDownloadButton"] button').first.click()
     url = info.value.url
     info.value.save_as(tmp_path / "table.csv")
