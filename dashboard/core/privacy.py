@@ -1,5 +1,7 @@
-"""The one module that owns small-group suppression (CONTRACT.md, Privacy). Every computed table, page, download
-and export takes its figures through these functions; nothing else decides what is withheld.
+"""The one module that owns small-group suppression (CONTRACT.md, Privacy), with ``dashboard.core.disclosure``
+beside it for achievement (the district's one pattern of withheld cells): the thresholds, the student group
+families, the labels of withheld figures, staff results and votes. Every computed table, page, download and export
+takes its figures through these functions; nothing else decides what is withheld.
 
 Reasons, in the contract's words: ``small_n`` (too few students tested or staff responding), ``complementary``
 (withheld so a small group cannot be recomputed by subtraction), ``top_coded`` / ``bottom_coded`` (a small group's
@@ -16,10 +18,8 @@ from functools import cache
 import polars as pl
 
 from dashboard.core import paths
-from dashboard.core.sources import ALL_STUDENTS
 
 FAMILIES_FILE = paths.CONFIG / "student_group_families.toml"
-CELL_KEY = ["school_id", "subject", "grade", "year_start"]
 Z95 = 1.959963984540054
 
 
@@ -59,46 +59,11 @@ def student_group_families() -> tuple[str, dict[str, str]]:
     return doc["version"], {g: fam["name"] for fam in doc["family"] for g in fam["groups"]}
 
 
-def screen_achievement(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
-    """Add ``withheld`` (bool), ``reason`` and ``shown_as`` (the text to print instead of a withheld rate) to
-    achievement cells keyed by school, subject, grade, year and student group."""
+def shown_as(t: Thresholds) -> pl.Expr:
+    """The text printed instead of a withheld rate, from ``reason`` (and ``publisher_marker``)."""
     c = pl.col
-    _, family_of = student_group_families()
     edge = t.coding_edge_pct
-    cells = cells.with_columns(
-        pl.when(c("publisher_marker").is_not_null() & (c("n_tested").is_null() | c("pct_proficient").is_null()))
-        .then(pl.lit("publisher"))
-        .when(c("n_tested").is_null() | (c("n_tested") < t.min_n_students))
-        .then(pl.lit("small_n"))
-        .alias("reason"),
-        c("student_group").replace_strict(family_of, default=None, return_dtype=pl.String).alias("_family"),
-    )
-    all_visible = cells.filter(c("student_group") == ALL_STUDENTS).select(
-        *CELL_KEY, c("reason").is_null().alias("_all_visible")
-    )
-    members = cells.filter(c("_family").is_not_null()).join(all_visible, on=CELL_KEY, how="left")
-    members = members.with_columns(
-        c("reason").is_not_null().sum().over([*CELL_KEY, "_family"]).alias("_k"),
-        _smallest_first(c("reason").is_null(), "n_tested", "student_group", [*CELL_KEY, "_family"]),
-    )
-    complementary = members.filter((c("_k") == 1) & c("_all_visible").fill_null(False) & (c("_rank") == 1)).select(
-        *CELL_KEY, "student_group", pl.lit(True).alias("_complementary")
-    )
-    cells = cells.join(complementary, on=[*CELL_KEY, "student_group"], how="left")
-    pct = c("pct_proficient")
-    small_for_coding = c("n_tested") < t.coding_max_n
-    cells = cells.with_columns(
-        pl.when(c("reason").is_not_null())
-        .then(c("reason"))
-        .when(c("_complementary").fill_null(False))
-        .then(pl.lit("complementary"))
-        .when(small_for_coding & (pct <= edge))
-        .then(pl.lit("bottom_coded"))
-        .when(small_for_coding & (pct >= 100 - edge))
-        .then(pl.lit("top_coded"))
-        .alias("reason")
-    ).with_columns(
-        c("reason").is_not_null().alias("withheld"),
+    return (
         pl.when(c("reason") == "publisher")
         .then(c("publisher_marker"))
         .when(c("reason") == "small_n")
@@ -109,9 +74,8 @@ def screen_achievement(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
         .then(pl.lit(f"≤{edge:g}%"))
         .when(c("reason") == "top_coded")
         .then(pl.lit(f"≥{100 - edge:g}%"))
-        .alias("shown_as"),
+        .alias("shown_as")
     )
-    return cells.drop("_family", "_complementary")
 
 
 def _smallest_first(visible: pl.Expr, size: str, name: str, over: list[str]) -> pl.Expr:

@@ -1,0 +1,388 @@
+"""Secondary suppression over a system of published sums, to a fixed point (``dashboard.core.disclosure``).
+
+The system: cells with a true count (``value``) and, where withheld, the bounds an outsider knows (``lo``, ``hi``:
+0 to the number tested, or a band); relations ``total - sum(parts) = 0`` given as members (``rel``, ``cell``,
+``coef``). A withheld cell is safe when its feasible interval holds ``need`` whole counts or more; a relation is
+safe when the sum of its withheld parts is not pinned at 0 or at all of them.
+
+``protect`` alternates two checks until nothing changes, withholding the cheapest published member of whatever
+fails:
+
+1. each relation alone (vectorised over every relation at once): the interval one equation and the bounds allow.
+   Sound: a cell that fails here fails in the whole system.
+2. the whole system by linear programming (HiGHS), per connected component of withheld cells: a few extreme points
+   first (most cells are settled by what they span), then each unsettled cell's own minimum and maximum. Making a
+   published cell withheld only widens the others' intervals, so a cell found safe stays safe: only new cells,
+   cells that failed and relations whose parts changed are checked again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+
+import highspy
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+EPS = 1e-7
+SEEN_POINTS = 6  # extreme points per component before cells are solved one by one
+RELEASE_MAX = 5_000  # added cells of a year beyond which the release pass is skipped (it tries them one by one)
+LP_MAX_WITHHELD = 6_000  # withheld cells of a school year up to which the whole system is checked by LP
+LP_MAX_COMPONENT = 1_500  # withheld cells of one linked component up to which it is checked by LP
+
+
+@dataclass
+class Problem:
+    value: np.ndarray  # true count of each cell (nan: unknown, a publisher's marker)
+    lo: np.ndarray  # bounds when withheld
+    hi: np.ndarray
+    size: np.ndarray  # the number tested (a sum pinned at all of it is pinned at 100%)
+    need: np.ndarray  # whole counts a withheld cell's interval must hold
+    audited: np.ndarray  # False for the publisher's own cells (their interval is not ours to protect)
+    cost: np.ndarray  # the cost of withholding a published cell
+    candidate: np.ndarray  # a published cell that may be withheld
+    banded: np.ndarray  # a withheld cell shown as a band (its bounds): it may be withheld wholly instead
+    rel: np.ndarray  # members, sorted or not: relation id, cell id, +1 (total) or -1 (part)
+    cell: np.ndarray
+    coef: np.ndarray
+
+
+def _counts(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        out = np.floor(np.minimum(hi, 1e12) + EPS) - np.ceil(lo - EPS) + 1
+    return np.maximum(out, 0)
+
+
+def protect(pr: Problem, withheld: np.ndarray) -> np.ndarray:
+    """Withhold published cells until the system is safe; returns the cells added (bool, beside ``withheld``).
+    Then each added cell, the costliest first, is released where every relation it is in stays safe without it,
+    and the whole system is made safe again (a cell the system needs is withheld again, or another in its place).
+    The whole-system check (2.) runs where the school year has at most ``LP_MAX_WITHHELD`` withheld cells to start
+    with, on components of at most ``LP_MAX_COMPONENT``; beyond, the relations are checked one by one only."""
+    unknown = withheld.copy()
+    added = np.zeros_like(withheld)
+    cap = LP_MAX_COMPONENT if withheld.sum() <= LP_MAX_WITHHELD else 0
+    _fixed_point(pr, unknown, added, cap)
+    if 0 < added.sum() <= RELEASE_MAX and _release(pr, unknown, added):
+        _fixed_point(pr, unknown, added, cap)
+    return added
+
+
+def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray, lp_max_unknowns: int) -> None:
+    """Both checks, alternately, until neither withholds anything more (``lp_max_unknowns`` 0: the first only)."""
+    nrel = int(pr.rel.max()) + 1 if len(pr.rel) else 0
+    verified = np.zeros_like(unknown)  # safe in the whole system (stays so as cells are added)
+    checked_parts = np.full(nrel, -1)  # withheld parts of each relation when its sum was last found not pinned
+
+    def withhold(picked: np.ndarray) -> None:
+        unknown[picked] = added[picked] = True
+        band = picked[pr.banded[picked]]  # a band withheld wholly: bounds 0 to the number tested
+        pr.lo[band], pr.hi[band], pr.banded[band] = 0.0, np.nan_to_num(pr.size[band], nan=np.inf), False
+        pr.need[band] = np.minimum(3, pr.size[band] + 1)
+
+    for _ in range(500):
+        while True:
+            picked = _cheapest(pr, unknown, _relation_failures(pr, unknown, nrel))
+            if not len(picked):
+                break
+            withhold(picked)
+        if not lp_max_unknowns:
+            break
+        _, _, picks = _system_failures(pr, unknown, nrel, verified, checked_parts, lp_max_unknowns)
+        picked = np.unique(np.array(picks, dtype=np.int64))
+        if not len(picked):
+            break
+        withhold(picked)
+
+
+def _release(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> bool:
+    """Release added cells (costliest first, published as they are) where each relation they are in stays safe
+    alone; True if any was released. The whole system is checked again after."""
+    by_cell = np.argsort(pr.cell, kind="stable")
+    cell_starts = np.searchsorted(pr.cell[by_cell], np.arange(len(unknown) + 1))
+    by_rel = np.argsort(pr.rel, kind="stable")
+    rel_starts = np.searchsorted(pr.rel[by_rel], np.arange(int(pr.rel.max()) + 2))
+    fields = {f: getattr(pr, f) for f in pr.__dataclass_fields__ if f not in ("rel", "cell", "coef")}
+    any_released = False
+    for k in np.flatnonzero(added)[np.argsort(-pr.cost[added], kind="stable")]:
+        if np.isnan(pr.value[k]):
+            continue
+        rels = np.unique(pr.rel[by_cell[cell_starts[k] : cell_starts[k + 1]]])
+        sel = np.concatenate([by_rel[rel_starts[x] : rel_starts[x + 1]] for x in rels])
+        sub = Problem(**fields, rel=np.searchsorted(rels, pr.rel[sel]), cell=pr.cell[sel], coef=pr.coef[sel])
+        unknown[k] = False
+        if _relation_failures(sub, unknown, len(rels)).any():
+            unknown[k] = True
+        else:
+            added[k] = False
+            any_released = True
+    return any_released
+
+
+def _cheapest(pr: Problem, unknown: np.ndarray, failing: np.ndarray) -> np.ndarray:
+    """The cheapest candidate of each failing relation, one per relation, and none for a relation beside one
+    already served this round (sharing a member with it or with the relations of its pick): one pick often mends
+    both, and picking for each would withhold more than needed."""
+    m = failing[pr.rel] & ((pr.candidate[pr.cell] & ~unknown[pr.cell]) | pr.banded[pr.cell])
+    if not m.any():
+        return np.array([], dtype=np.int64)
+    rel, cell, cost = pr.rel[m], pr.cell[m], pr.cost[pr.cell[m]]
+    order = np.lexsort((cell, cost, rel))
+    rel, cell, cost = rel[order], cell[order], cost[order]
+    first = np.r_[True, rel[1:] != rel[:-1]]
+    rel, cell, cost = rel[first], cell[first], cost[first]
+    by_rel = np.argsort(pr.rel, kind="stable")
+    starts = np.searchsorted(pr.rel[by_rel], np.arange(int(pr.rel.max()) + 2))
+    by_cell = np.argsort(pr.cell, kind="stable")
+    cell_starts = np.searchsorted(pr.cell[by_cell], np.arange(len(unknown) + 1))
+    touched = np.zeros(len(unknown), dtype=bool)
+    picks = []
+    for r, k in zip(rel[np.argsort(cost, kind="stable")], cell[np.argsort(cost, kind="stable")], strict=True):
+        mine = pr.cell[by_rel[starts[r] : starts[r + 1]]]
+        if touched[mine].any():
+            continue
+        picks.append(k)
+        touched[mine] = True
+        for r2 in pr.rel[by_cell[cell_starts[k] : cell_starts[k + 1]]]:
+            touched[pr.cell[by_rel[starts[r2] : starts[r2 + 1]]]] = True
+    return np.unique(np.array(picks, dtype=np.int64))
+
+
+def _relation_failures(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarray:
+    """Each relation alone: True where a withheld member's interval is too narrow or the withheld parts' sum is
+    pinned."""
+    r, i, a = pr.rel, pr.cell, pr.coef
+    u = unknown[i]
+    b = -np.bincount(r, weights=np.where(u, 0.0, a * np.nan_to_num(pr.value[i])), minlength=nrel)
+    lo_t = np.where(u, np.where(a > 0, pr.lo[i], -pr.hi[i]), 0.0)
+    hi_t = np.where(u, np.where(a > 0, pr.hi[i], -pr.lo[i]), 0.0)
+    inf_lo, inf_hi = np.isinf(lo_t), np.isinf(hi_t)
+    lo_f, hi_f = np.where(inf_lo, 0.0, lo_t), np.where(inf_hi, 0.0, hi_t)
+    smin, smax = np.bincount(r, lo_f, nrel), np.bincount(r, hi_f, nrel)
+    nlo, nhi = np.bincount(r, inf_lo, nrel), np.bincount(r, inf_hi, nrel)
+    omin = np.where(nlo[r] - inf_lo > 0, -np.inf, smin[r] - lo_f)
+    omax = np.where(nhi[r] - inf_hi > 0, np.inf, smax[r] - hi_f)
+    ax_lo, ax_hi = b[r] - omax, b[r] - omin
+    x_lo = np.maximum(np.where(a > 0, ax_lo, -ax_hi), pr.lo[i])
+    x_hi = np.minimum(np.where(a > 0, ax_hi, -ax_lo), pr.hi[i])
+    fail = u & pr.audited[i] & (_counts(x_lo, x_hi) < pr.need[i])
+    failing = np.bincount(r, fail, nrel) > 0
+    # pinned: P the audited withheld parts; sum(P) = sum(others a x) - b
+    part = u & (a < 0) & pr.audited[i]
+    k = np.bincount(r, part, nrel)
+    q = u & ~part
+    qmin = np.bincount(r, np.where(q, lo_f, 0.0), nrel)
+    qmax = np.bincount(r, np.where(q, hi_f, 0.0), nrel)
+    qlo_inf = np.bincount(r, q & inf_lo, nrel) > 0
+    qhi_inf = np.bincount(r, q & inf_hi, nrel) > 0
+    plo, phi = np.bincount(r, np.where(part, pr.lo[i], 0.0), nrel), np.bincount(r, np.where(part, pr.hi[i], 0.0), nrel)
+    s_lo = np.maximum(np.where(qlo_inf, -np.inf, qmin - b), plo)
+    s_hi = np.minimum(np.where(qhi_inf, np.inf, qmax - b), phi)
+    size = np.bincount(r, np.where(part, np.nan_to_num(pr.size[i], nan=np.inf), 0.0), nrel)
+    pinned = (k >= 2) & ((s_hi <= EPS) | (s_lo >= size - EPS))
+    return failing | pinned
+
+
+def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts, cap: int):
+    """The whole system by LP, per component: (failing cells, relations with a pinned sum). Marks ``verified``."""
+    r, i, a = pr.rel, pr.cell, pr.coef
+    u = unknown[i]
+    cells = np.flatnonzero(unknown)
+    if not len(cells):
+        return [], [], []
+    pos = np.full(len(unknown), -1)
+    pos[cells] = np.arange(len(cells))
+    # components: cells linked through relations (a bipartite graph of withheld cells and relations)
+    g = sparse.coo_matrix((np.ones(u.sum()), (pos[i[u]], r[u])), shape=(len(cells), nrel)).tocsr()
+    adj = sparse.bmat([[None, g], [g.T, None]]).tocsr()
+    _, label = connected_components(adj, directed=False)
+    comp_of_cell, comp_of_rel = label[: len(cells)], label[len(cells) :]
+    b = -np.bincount(r, weights=np.where(u, 0.0, a * np.nan_to_num(pr.value[i])), minlength=nrel)
+    parts_now = np.bincount(r, u & (a < 0) & pr.audited[i], nrel)
+    bad_cells, bad_rels, bad_picks = [], [], []
+    # the members of each component's relations, in slices (no scan of every member per component)
+    comp_of_member = comp_of_rel[r]
+    by_comp = np.argsort(comp_of_member, kind="stable")
+    member_starts = np.searchsorted(comp_of_member[by_comp], np.arange(label.max() + 2))
+    order = np.argsort(comp_of_cell, kind="stable")
+    bounds_of = np.flatnonzero(np.r_[True, np.diff(comp_of_cell[order]) != 0, True])
+    local = np.full(len(unknown), -1)
+    for s, e in itertools.pairwise(bounds_of):
+        members = cells[order[s:e]]
+        todo = members[pr.audited[members] & ~verified[members]]
+        comp = comp_of_cell[order[s]]
+        mem = by_comp[member_starts[comp] : member_starts[comp + 1]]
+        rels = np.unique(r[mem])
+        if not len(rels) or len(members) > cap:
+            verified[todo] = True  # no relation: the bounds alone (checked by need at primary); too large: rules only
+            continue
+        changed = rels[(parts_now[rels] >= 2) & (checked_parts[rels] != parts_now[rels])]
+        if not len(todo) and not len(changed):
+            continue
+        local[members] = np.arange(len(members))
+        fc, fr, fp = _component(pr, members, rels, mem, local, b, unknown, todo, changed)
+        local[members] = -1
+        bad_picks += fp
+        verified[np.setdiff1d(todo, fc)] = True
+        ok_rels = np.setdiff1d(changed, fr)
+        checked_parts[ok_rels] = parts_now[ok_rels]
+        bad_cells += list(fc)
+        bad_rels += list(fr)
+    return bad_cells, bad_rels, bad_picks
+
+
+def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_rels):
+    """One component's LP checks: (failing cells, relations with a pinned sum, the cells picked to mend them).
+    ``mem``: the indices of its relations' members; ``local``: each of its cells' column."""
+    row_of = np.searchsorted(rels, pr.rel[mem])
+    inside = unknown[pr.cell[mem]]
+    A = sparse.csr_matrix(
+        (pr.coef[mem][inside], (row_of[inside], local[pr.cell[mem][inside]])), shape=(len(rels), len(members))
+    )
+    rhs = b[rels]
+    bounds = np.column_stack([pr.lo[members], np.where(np.isinf(pr.hi[members]), np.inf, pr.hi[members])])
+    seen_lo = np.full(len(members), np.inf)
+    seen_hi = np.full(len(members), -np.inf)
+    points = []
+
+    duals: list[np.ndarray] = []
+
+    lp = _Model(A, rhs, bounds)
+
+    def solve(obj):
+        found = lp.solve(obj)
+        if found is None:
+            return None
+        x, y = found
+        points.append(x)
+        duals.append(y)
+        np.minimum(seen_lo, x, out=seen_lo)
+        np.maximum(seen_hi, x, out=seen_hi)
+        return x
+
+    # the published members of the component's relations: releasing one moves an LP's optimum where its column
+    # meets a nonzero dual (d optimum / d value = -y . column): the candidates that can widen a narrow interval
+    pub = ~inside & pr.candidate[pr.cell[mem]]
+    pub_rows, pub_cells, pub_coef = row_of[pub], pr.cell[mem][pub], pr.coef[mem][pub]
+
+    bands = members[pr.banded[members]]
+
+    def helpers(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Published cells whose release lowers this LP's minimum (in a direction their bounds allow), and bands
+        at their edge in its solution ``x`` (withheld wholly, they would give it room)."""
+        out = [
+            bands[
+                [
+                    (abs(x[local[k]] - pr.lo[k]) < EPS and pr.lo[k] > EPS)
+                    or (abs(x[local[k]] - pr.hi[k]) < EPS and pr.hi[k] < pr.size[k] - EPS)
+                    for k in bands
+                ]
+            ]
+        ]
+        if len(pub_cells):
+            uniq, inv = np.unique(pub_cells, return_inverse=True)
+            score = np.bincount(inv, y[pub_rows] * pub_coef, len(uniq))
+            v = pr.value[uniq]
+            out.append(uniq[((score > EPS) & (v < pr.size[uniq] - EPS)) | ((score < -EPS) & (v > EPS))])
+        return np.concatenate(out).astype(np.int64)
+
+    picks: list[int] = []
+
+    def pick() -> None:
+        """The cheapest helper of the last two LPs (a minimum and a maximum), unless one is picked already."""
+        found = np.unique(np.concatenate([helpers(y, x) for y, x in zip(duals[-2:], points[-2:], strict=True)]))
+        if len(found) and not np.isin(found, picks).any():
+            picks.append(int(found[np.argmin(pr.cost[found])]))
+
+    rng = np.random.default_rng(14)
+    for k in range(SEEN_POINTS if len(todo) > SEEN_POINTS else 0):
+        obj = np.ones(len(members)) if k < 2 else rng.standard_normal(len(members))
+        solve(obj if k % 2 == 0 else -obj)
+    bad = []
+    for x in todo:
+        j = local[x]
+        if _counts(seen_lo[j : j + 1], seen_hi[j : j + 1])[0] >= pr.need[x]:
+            continue
+        e = np.zeros(len(members))
+        e[j] = 1
+        low, high = solve(e), solve(-e)
+        lo = low[j] if low is not None else -np.inf
+        hi = high[j] if high is not None else np.inf
+        if _counts(np.array([lo]), np.array([hi]))[0] < pr.need[x]:
+            bad.append(int(x))
+            pick()
+    pinned = []
+    cells_of = pr.cell[mem]
+    part_of = inside & (pr.coef[mem] < 0) & pr.audited[cells_of]
+    for rr in check_rels:
+        parts = cells_of[part_of & (pr.rel[mem] == rr)]
+        if len(parts) < 2:
+            continue
+        idx = local[parts]
+        total = float(np.nan_to_num(pr.size[parts], nan=np.inf).sum())
+        sums = [p[idx].sum() for p in points]
+        if sums and max(sums) > EPS and min(sums) < total - EPS:
+            continue
+        e = np.zeros(len(members))
+        e[idx] = 1
+        low, high = solve(e), solve(-e)
+        s_lo = low[idx].sum() if low is not None else -np.inf
+        s_hi = high[idx].sum() if high is not None else np.inf
+        if s_hi <= EPS or s_lo >= total - EPS:
+            pinned.append(int(rr))
+            pick()
+    return bad, pinned, picks
+
+
+@cache
+def _silence_banner() -> None:
+    """HiGHS prints its banner on the process's standard output (the C library's) when the first solver is made:
+    make that one with the descriptor pointed at the null device, so a CLI's output (an export to stdout) stays
+    clean."""
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+class _Model:
+    """One component's LP in HiGHS, kept between solves: only the objective changes, so each solve starts from the
+    last basis (tens of microseconds, where building the model anew took milliseconds)."""
+
+    def __init__(self, A: sparse.csr_matrix, rhs: np.ndarray, bounds: np.ndarray):
+        _silence_banner()
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        csc = A.tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+        lp.col_cost_ = np.zeros(A.shape[1])
+        lp.col_lower_ = bounds[:, 0].astype(float)
+        lp.col_upper_ = np.where(np.isinf(bounds[:, 1]), highspy.kHighsInf, bounds[:, 1]).astype(float)
+        lp.row_lower_ = lp.row_upper_ = rhs.astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+        lp.a_matrix_.value_ = csc.data.astype(float)
+        self.h.passModel(lp)
+        self.cols = np.arange(A.shape[1], dtype=np.int32)
+
+    def solve(self, objective: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The minimiser of ``objective`` and the rows' duals (d minimum / d right-hand side); None when there is
+        none (unbounded)."""
+        self.h.changeColsCost(len(self.cols), self.cols, objective.astype(float))
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = self.h.getSolution()
+        return np.asarray(sol.col_value), np.asarray(sol.row_dual)
