@@ -34,6 +34,7 @@ v = ui.view(
     level,
     scope_label=ui.scope_label(),
     notes=ui.notes_data(),
+    exact=ui.data("district_rollups"),
 )
 if v.empty:
     st.info(markdown_literal(v.empty))

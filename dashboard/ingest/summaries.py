@@ -12,9 +12,11 @@ beside the write of the same rows; otherwise the rows of those years are read ba
 write, in the same transaction. Either way the summary is written with the
 loader's bulk insert: SQLite's window functions over millions of rows cost more than the load itself.
 
-``achievement_school_year``: one row per school, subject, student group and school year, grades combined and
-screened under the stored settings (``achievement.school_level_cells`` of ``tables.achievement_cells``). Screening
-and combining stay within a school year, so a load refreshes the school years it touched.
+``achievement_withheld`` and ``achievement_rollup``: the district's one pattern of withheld achievement figures
+(``core.disclosure``), decided over every school of a school year; ``achievement_school_year``: one row per
+school, subject, student group and school year, grades combined and screened by it (``achievement.school_level_cells``
+of ``tables.achievement_cells``). The pattern and the combining stay within a school year, so a load refreshes the
+school years it touched.
 
 ``school_summary``: one row per school (``summary.school_summary_from``), rebuilt from the tables above after every
 load or undo (``refresh_school_summary``). Both screened summaries depend on the settings: a change of a setting
@@ -32,7 +34,13 @@ from dashboard.metrics import tables
 from dashboard.metrics.achievement import school_level_cells
 from dashboard.store import queries
 from dashboard.store import settings as settings_mod
-from dashboard.store.schema import achievement_school_year, cpl_team_year_summary, school_summary
+from dashboard.store.schema import (
+    achievement_rollup,
+    achievement_school_year,
+    achievement_withheld,
+    cpl_team_year_summary,
+    school_summary,
+)
 
 c = pl.col
 SUMMARY_COLUMNS = [
@@ -171,11 +179,18 @@ def refresh(
 
 
 def refresh_achievement(conn: sa.Connection, year_starts: list[int] | None = None) -> None:
-    """Rebuild ``achievement_school_year`` for the given school years (None: every year) under the stored
-    settings."""
+    """Decide and store the district's pattern of withheld achievement figures (``core.disclosure``: the withheld
+    school cells and the district's and networks' figures), then rebuild ``achievement_school_year`` under it, for
+    the given school years (None: every year) under the stored settings."""
     t = Thresholds.from_settings(settings_mod.load(conn))
     _clear(conn, achievement_school_year, year_starts)
-    cells = tables.achievement_cells(conn, t, None, year_starts)
+    pattern = tables.decide_pattern(conn, t, year_starts)
+    if sa.inspect(conn).has_table(achievement_withheld.name):  # not yet, in the migrations before 0008
+        for table in (achievement_withheld, achievement_rollup):
+            _clear(conn, table, year_starts)
+        bulk.insert_rows(conn, achievement_withheld, pattern.cells)
+        bulk.insert_rows(conn, achievement_rollup, pattern.rollups)
+    cells = tables.achievement_cells(conn, t, None, year_starts, pattern)
     if cells.height:
         bulk.insert_rows(conn, achievement_school_year, school_level_cells(cells).select(SCHOOL_YEAR_COLUMNS))
 

@@ -1,5 +1,6 @@
 """Achievement, pure polars: school-level cells across grades, year-over-year gains by student group (with the gap
-to All Students and the Wilson interval) and count-weighted rollups with complementary suppression. Frames in,
+to All Students and the Wilson interval) and count-weighted rollups (of published figures, or the district's and
+networks' own as the pattern decided them). Frames in,
 frames out: the cells are read and screened by ``dashboard.metrics.tables``."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.core import privacy
+from dashboard.core.disclosure import PUBLISHED_SCHOOLS
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
@@ -160,8 +162,9 @@ def gains_from_cells(cells: pl.DataFrame, notes: pl.DataFrame | None = None) -> 
 
 
 def school_level_cells(cells: pl.DataFrame) -> pl.DataFrame:
-    """One row per school, subject, student group and year across grades: a school's own 'All' grade row where it
-    has one, else the sum of its grade rows, withheld when any of those grades is."""
+    """One row per school, subject, student group and year across grades: a school's 'All' grade row (screened
+    cells carry one wherever there are grades: the file's own, or the sum of its grades with the pattern's
+    verdict), else the sum of its grade rows, withheld when any of those grades is."""
     has_all = cells.filter(c("grade") == "All").select("school_id", "subject", "student_group", "year_start").unique()
     grade_rows = cells.filter(c("grade") != "All").join(
         has_all, on=["school_id", "subject", "student_group", "year_start"], how="anti"
@@ -193,33 +196,40 @@ def school_level_cells(cells: pl.DataFrame) -> pl.DataFrame:
 
 
 def weighted_rollup(cells: pl.DataFrame, by: list[str], t: Thresholds) -> pl.DataFrame:
-    """District or network rates weighted by counts (sum of proficient over sum of tested, never a mean of
-    percents), over cells with counts. A rollup is withheld when it has fewer than ``min_n_students`` students, and
-    also when it could give back a withheld school figure by subtraction: when exactly one of its cells is withheld,
-    or when its withheld cells together hold fewer than ``min_n_students`` students (the cross-level form of
-    complementary suppression)."""
+    """Rates weighted by counts (sum of proficient over sum of tested, never a mean of percents) over the published
+    school cells only: a sum of figures already shown, so it gives back nothing withheld (``basis`` ``published
+    school figures``; the district's and networks' own figures over every school are decided with the pattern,
+    ``core.disclosure``). ``schools``: the published cells summed; withheld under ``min_n_students`` tested."""
     counted = cells.filter(c("n_tested").is_not_null() & c("n_proficient").is_not_null())
-    hidden = c("withheld").fill_null(False) if "withheld" in counted.columns else pl.lit(False)
+    shown = ~c("withheld").fill_null(False) if "withheld" in counted.columns else pl.lit(True)
     out = counted.group_by(by).agg(
-        c("n_tested").sum(),
-        c("n_proficient").sum(),
-        pl.len().alias("schools"),
-        hidden.sum().alias("_hidden_cells"),
-        c("n_tested").filter(hidden).sum().alias("_hidden_n"),
+        c("n_tested").filter(shown).sum(),
+        c("n_proficient").filter(shown).sum(),
+        shown.sum().cast(pl.Int64).alias("schools") if "withheld" in counted.columns else pl.len().alias("schools"),
     )
-    reveals = (c("_hidden_cells") == 1) | ((c("_hidden_cells") > 1) & (c("_hidden_n") < t.min_n_students))
-    withheld = (c("n_tested") < t.min_n_students) | reveals
-    return (
-        out.with_columns(
-            pl.when(withheld).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
-            pl.when(withheld).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
-            withheld.alias("withheld"),
-            pl.when(c("n_tested") < t.min_n_students)
-            .then(pl.lit("small_n"))
-            .when(reveals)
-            .then(pl.lit("complementary"))
-            .alias("reason"),
-        )
-        .drop("_hidden_cells", "_hidden_n")
-        .sort(by)
-    )
+    withheld = c("n_tested") < t.min_n_students
+    return out.with_columns(
+        pl.when(withheld).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
+        pl.when(withheld).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
+        withheld.alias("withheld"),
+        pl.when(withheld).then(pl.lit("small_n")).alias("reason"),
+        pl.lit(PUBLISHED_SCHOOLS).alias("basis"),
+    ).sort(by)
+
+
+def exact_rollup(rows: pl.DataFrame) -> pl.DataFrame:
+    """Stored district or network figures (``core.disclosure.ROLLUP_SCHEMA``) in ``weighted_rollup``'s shape."""
+    withheld = c("reason").is_not_null()
+    return rows.select(
+        "subject",
+        "student_group",
+        "year_start",
+        pl.when(withheld).then(None).otherwise(c("n_tested")).alias("n_tested"),
+        pl.when(withheld).then(None).otherwise(c("n_proficient")).alias("n_proficient"),
+        "schools",
+        pl.when(withheld | (c("n_tested") <= 0)).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested"))
+        .alias("pct_proficient"),
+        withheld.alias("withheld"),
+        "reason",
+        "basis",
+    ).sort("subject", "student_group", "year_start")  # fmt: skip

@@ -9,10 +9,11 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.core import privacy
+from dashboard.core.disclosure import DISTRICT, EVERY_SCHOOL, NETWORK
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
-from dashboard.metrics.achievement import school_level_cells, weighted_rollup, with_change_interval
+from dashboard.metrics.achievement import exact_rollup, school_level_cells, weighted_rollup, with_change_interval
 
 c = pl.col
 F = pl.Float64
@@ -59,7 +60,6 @@ ROLLUPS_COLUMNS = [
     "suppression_reason",
     "basis",
 ]
-EVERY_SCHOOL = "every school"  # ``basis``: the rollup sums every school of its membership
 
 
 def _with_interval(frame: pl.DataFrame) -> pl.DataFrame:
@@ -82,10 +82,15 @@ def levels(cells: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rollup_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
+def rollup_cells(cells: pl.DataFrame, t: Thresholds, exact: pl.DataFrame | None = None) -> pl.DataFrame:
     """The count-weighted rollup of the schools in ``cells`` by subject, student group and year, grades combined,
-    screened as the equity page shows it (``weighted_rollup``), keyed like a school's cells (school ``district``)."""
-    roll = weighted_rollup(school_level_cells(cells), ["subject", "student_group", "year_start"], t)
+    keyed like a school's cells (school ``district``): ``exact``, the stored figures of this membership over every
+    school (the district's or a network's, ``tables.district_rollups``), where given; else the sum of the published
+    school figures (``weighted_rollup``), which gives back nothing withheld."""
+    if exact is not None and exact.height:
+        roll = exact_rollup(exact)
+    else:
+        roll = weighted_rollup(school_level_cells(cells), ["subject", "student_group", "year_start"], t)
     return roll.with_columns(
         pl.lit("district").alias("school_id"),
         pl.lit("All schools").alias("school_name"),
@@ -94,12 +99,26 @@ def rollup_cells(cells: pl.DataFrame, t: Thresholds) -> pl.DataFrame:
     )
 
 
+def exact_rows(exact: pl.DataFrame | None, network: str | None = None) -> pl.DataFrame | None:
+    """The stored district figures (``network`` None) or one network's, of ``tables.district_rollups``."""
+    if exact is None or exact.is_empty():
+        return None
+    if network is None:
+        return exact.filter(c("rollup") == DISTRICT)
+    return exact.filter((c("rollup") == NETWORK) & (c("network") == network))
+
+
 def _rollup_rows(
-    cells: pl.DataFrame, t: Thresholds, rollup: str, network: str | None, level: str | None
+    cells: pl.DataFrame,
+    t: Thresholds,
+    rollup: str,
+    network: str | None,
+    level: str | None,
+    exact: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One rollup's rows, every year: its figures, the change from the year before with its interval and signal,
     and the gap to the same rollup's All Students; blank wherever either year's figure is withheld."""
-    roll = rollup_cells(cells, t)
+    roll = rollup_cells(cells, t, exact)
     key = ["subject", "student_group"]
     allstu = roll.filter(c("student_group") == ALL_STUDENTS).select(
         "subject", "year_start", c("pct_proficient").alias("_all")
@@ -127,18 +146,25 @@ def _rollup_rows(
         pl.lit(rollup).alias("rollup"),
         pl.lit(network, pl.String).alias("network"),
         pl.lit(level, pl.String).alias("level"),
-        pl.lit(EVERY_SCHOOL).alias("basis"),
         pl.when(c("withheld")).then(None).otherwise(c("n_tested")).alias("n_tested"),
     )
 
 
-def rollups(cells: pl.DataFrame, t: Thresholds, scoped: bool, benchmark: pl.DataFrame | None = None) -> pl.DataFrame:
+def rollups(
+    cells: pl.DataFrame,
+    t: Thresholds,
+    scoped: bool,
+    benchmark: pl.DataFrame | None = None,
+    exact: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Every rollup the equity page can show for these cells (the caller's schools): the whole of them
     (``district``, or ``scope`` for an account limited to some schools), each network, each level and each network
-    and level; for a limited account, the district's All Students benchmark (``benchmark``) as ``district`` rows."""
-    parts = [_rollup_rows(cells, t, "scope" if scoped else "district", None, None)]
+    and level; for a limited account, the district's All Students benchmark (``benchmark``) as ``district`` rows.
+    The district's and each network's figures are the stored ones over every school (``exact``, for an account that
+    sees every school); every other rollup is the sum of the published school figures (``basis``)."""
+    parts = [_rollup_rows(cells, t, "scope" if scoped else "district", None, None, exact_rows(exact))]
     for (network,), part in cells.group_by(["network"], maintain_order=True):
-        parts.append(_rollup_rows(part, t, "network", network, None))
+        parts.append(_rollup_rows(part, t, "network", network, None, exact_rows(exact, network)))
     for (level,), part in cells.group_by(["level"], maintain_order=True):
         parts.append(_rollup_rows(part, t, "level", None, level))
     for (network, level), part in cells.group_by(["network", "level"], maintain_order=True):
@@ -153,8 +179,8 @@ def rollups(cells: pl.DataFrame, t: Thresholds, scoped: bool, benchmark: pl.Data
             school_year_expr("year_start").alias("school_year"),
             c("district_schools").alias("schools"),
             (c("pct_proficient") * c("n_tested") / 100).round().cast(pl.Int64).alias("n_proficient"),
-            pl.lit(False).alias("suppressed"),
-            pl.lit(None, pl.String).alias("suppression_reason"),
+            c("withheld").alias("suppressed"),
+            c("reason").alias("suppression_reason"),
             pl.lit(EVERY_SCHOOL).alias("basis"),
         )
         parts.append(bench.select([x for x in ROLLUPS_COLUMNS if x in bench.columns] + ["year_start"]))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import polars as pl
 import sqlalchemy as sa
 
-from dashboard.core import privacy
+from dashboard.core import disclosure, privacy
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_expr
 from dashboard.core.sources import ALL_STUDENTS
 from dashboard.metrics import published
-from dashboard.metrics.achievement import GAINS_COLUMNS, gains_from_cells, school_level_cells, weighted_rollup
+from dashboard.metrics.achievement import GAINS_COLUMNS, exact_rollup, gains_from_cells
 from dashboard.metrics.cohort import COHORT_COLUMNS, cohort_growth_from_cells
 from dashboard.metrics.cpl import CPL_COLUMNS
 from dashboard.metrics.readiness import READINESS_COLUMNS, readiness_from_votes
@@ -142,13 +142,45 @@ def _one_year(year_start: int | None) -> dict:
 # --- achievement -------------------------------------------------------------------------------------------------
 
 
+WITHHELD_SCHEMA: dict = dict(disclosure.CELL_PATTERN_SCHEMA)
+
+
 def achievement_cells(
-    conn: sa.Connection, t: Thresholds, school_ids: list[str] | None = None, year_starts: list[int] | None = None
+    conn: sa.Connection,
+    t: Thresholds,
+    school_ids: list[str] | None = None,
+    year_starts: list[int] | None = None,
+    pattern: disclosure.Pattern | None = None,
 ) -> pl.DataFrame:
-    """One row per school, subject, student group, grade and year, screened: ``withheld``, ``reason``, ``shown_as``
-    (of the school years ``year_starts``; None: every year)."""
-    rows = read(conn, "achievement_cells", CELLS_SCHEMA, school_ids, **queries.year_params(year_starts))
-    return privacy.screen_achievement(rows, t)
+    """One row per school, subject, student group, grade and year (grade ``All``: grades combined, the file's own
+    row or the sum of its grades), screened by the district's one pattern: ``withheld``, ``reason``, ``shown_as``
+    (of the school years ``year_starts``; None: every year). Under the stored settings the pattern is the one
+    stored at load (or ``pattern``, one just decided); under others it is decided here over every school of the
+    district, then narrowed."""
+    years = queries.year_params(year_starts)
+    if pattern is not None:
+        return disclosure.screen(read(conn, "achievement_cells", CELLS_SCHEMA, school_ids, **years), t, pattern.cells)
+    if t == Thresholds.from_settings(settings_mod.load(conn)):
+        rows = read(conn, "achievement_cells", CELLS_SCHEMA, school_ids, **years)
+        return disclosure.screen(rows, t, read(conn, "achievement_withheld", WITHHELD_SCHEMA, school_ids, **years))
+    every = disclosure.screen(read(conn, "achievement_cells", CELLS_SCHEMA, None, **years), t)
+    return every if school_ids is None else every.filter(c("school_id").is_in(list(school_ids)))
+
+
+def decide_pattern(conn: sa.Connection, t: Thresholds, year_starts: list[int] | None) -> disclosure.Pattern:
+    """The district's pattern for some school years (None: every year), decided over every school's raw cells."""
+    rows = read(conn, "achievement_cells", CELLS_SCHEMA, None, **queries.year_params(year_starts))
+    return disclosure.decide(rows, rows.select("school_id", "network").unique("school_id"), t)
+
+
+ROLLUP_SCHEMA: dict = dict(disclosure.ROLLUP_SCHEMA)
+
+
+def district_rollups(conn: sa.Connection, school_ids: list[str] | None) -> pl.DataFrame:
+    """The district's and each network's figures (``disclosure.ROLLUP_SCHEMA``) as stored at load, for an account
+    that sees every school (``school_ids`` None); empty for any other."""
+    every = 1 if school_ids is None else 0  # the unit returns nothing to a read that is not for every school
+    return queries.run(conn, "achievement_rollup", ROLLUP_SCHEMA, all_schools=every, **queries.year_params(None))
 
 
 def school_cells(
@@ -186,33 +218,37 @@ def cohort_growth(conn: sa.Connection, t: Thresholds, school_ids: list[str] | No
 
 def district_benchmark(conn: sa.Connection, t: Thresholds) -> pl.DataFrame:
     """The whole district's All Students proficiency per year, by subject and for all subjects together (subject
-    ``All``), weighted by counts, with the number of schools: the benchmark shown beside a scoped user's own
+    ``All``: withheld where any subject's is, so it gives back none of them), over every school, as the pattern
+    decided it (``district_rollups``), with the number of schools: the benchmark shown beside a scoped user's own
     rollup. Only district totals leave this function, never a school's figure or name."""
-    cells = school_cells(conn, None, [ALL_STUDENTS])
-    if cells.is_empty():
-        return pl.DataFrame(
-            schema={
-                "subject": S,
-                "year_start": I,
-                "n_tested": I,
-                "pct_proficient": F,
-                "schools": I,
-                "district_schools": I,
-            }
-        )
-    sc = school_level_cells(cells).filter(c("student_group") == ALL_STUDENTS)
-    by_subject = weighted_rollup(sc, ["subject", "year_start"], t)
-    whole = weighted_rollup(sc.with_columns(pl.lit("All").alias("subject")), ["subject", "year_start"], t)
+    rows = district_rollups(conn, None).filter(
+        (c("rollup") == disclosure.DISTRICT) & (c("student_group") == ALL_STUDENTS)
+    )
+    by_subject = exact_rollup(rows)
+    whole = by_subject.group_by("year_start").agg(
+        pl.lit("All").alias("subject"),
+        c("n_tested").sum(),
+        c("n_proficient").sum(),
+        c("schools").max(),
+        c("withheld").any(),
+    )
+    whole = whole.with_columns(
+        pl.when(c("withheld")).then(None).otherwise(c("n_tested")).alias("n_tested"),
+        pl.when(c("withheld")).then(None).otherwise(100.0 * c("n_proficient") / c("n_tested")).alias("pct_proficient"),
+        pl.when(c("withheld")).then(pl.lit("complementary")).alias("reason"),
+    )
     total = read(conn, "schools", SCHOOLS_SCHEMA, None).height
     return (
-        pl.concat([by_subject, whole], how="vertical_relaxed")
+        pl.concat([by_subject, whole], how="diagonal_relaxed")
         .select(
             "subject",
             "year_start",
-            "n_tested",
-            "pct_proficient",
+            c("n_tested").cast(I),
+            c("pct_proficient").cast(F),
             c("schools").cast(I),
             pl.lit(total, dtype=I).alias("district_schools"),
+            "withheld",
+            "reason",
         )
         .sort("subject", "year_start")
     )
@@ -345,5 +381,9 @@ def export_table(
         if table == "rollups":
             cells = achievement_cells(conn, t, school_ids)
             scoped = school_ids is not None
-            return published.rollups(cells, t, scoped, district_benchmark(conn, t) if scoped else None)
+            bench = district_benchmark(conn, t) if scoped else None
+            exact = (
+                None if scoped else (decide_pattern(conn, t, None).rollups if custom else district_rollups(conn, None))
+            )
+            return published.rollups(cells, t, scoped, bench, exact)
     raise ValueError(f"unknown table {table}")

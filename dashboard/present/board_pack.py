@@ -208,7 +208,7 @@ def district_slides(conn: sa.Connection, year: int, school_ids: list[str] | None
         )
     # the gaps between student groups
     for subject in options(cells, "subject"):
-        v = equity(cells, t, subject, notes=notes)
+        v = equity(cells, t, subject, notes=notes, exact=tables.district_rollups(conn, school_ids).filter(until))
         if v.empty:
             continue
         for key, build, measure in (

@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.core import privacy
+from dashboard.core.disclosure import PUBLISHED_SCHOOLS
 from dashboard.core.privacy import Thresholds
 from dashboard.core.sources import ALL_STUDENTS
 from dashboard.metrics.achievement import DOWN, UP, WITHIN_NOISE, gains_from_cells, school_level_cells
-from dashboard.metrics.published import rollup_cells
+from dashboard.metrics.published import exact_rows, rollup_cells
 from dashboard.metrics.timeline import in_scope
 from dashboard.present.common import (
     ALL,
@@ -27,6 +28,11 @@ c = pl.col
 
 # --- 6. equity ----------------------------------------------------------------------------------------------------
 
+PUBLISHED_NOTE = (
+    "These rollups add up the school figures shown: a group withheld at a school is left out, so each can be "
+    "recomputed from the schools' own rows and gives back nothing withheld."
+)
+
 
 def equity(
     cells: pl.DataFrame,
@@ -38,9 +44,12 @@ def equity(
     level: str = ALL,
     scope_label: str | None = None,
     notes: pl.DataFrame | None = None,
+    exact: pl.DataFrame | None = None,
 ) -> PageView:
     """``notes``: the timeline notes the caller reads; those of the chart's scope mark the time chart, and no change
-    crosses a break among them."""
+    crosses a break among them. ``exact``: the district's and networks' own figures (``tables.district_rollups``,
+    empty for an account limited to some schools), shown for the district and for one network; every other
+    rollup is the sum of the published school figures."""
     base = filter_schools(cells, network, level, school)
     subjects = options(base, "subject")
     if not subjects:
@@ -50,7 +59,9 @@ def equity(
     v = PageView(extra={"subject": subject, "subjects": subjects})
     v.frames[NOTES_KEY] = in_scope(notes if notes is not None else pl.DataFrame(), None if school == ALL else school)
     if school == ALL:
-        levels_raw = rollup_cells(base, t)  # the same rollup as `export rollups`
+        own = None if level != ALL else exact_rows(exact, None if network == ALL else network)
+        own = None if own is None else own.filter(c("subject") == subject)
+        levels_raw = rollup_cells(base, t, own)  # the same rollup as `export rollups`
         where = (
             "all schools" if network == ALL and level == ALL else " / ".join(x for x in (network, level) if x != ALL)
         )
@@ -84,6 +95,10 @@ def equity(
     v.notes["levels"] = withheld_note(
         levels.with_columns(pl.format("{} {}", c("student_group"), c("school_year")).alias("_l")), "_l", "reason", t
     )
+    if "basis" in levels.columns:  # the note says how a rollup was summed; the table need not
+        if (levels["basis"] == PUBLISHED_SCHOOLS).any():
+            v.notes["levels"] = " ".join(x for x in (v.notes["levels"], PUBLISHED_NOTE) if x)
+        v.frames["levels"] = levels.drop("basis")
     latest = gains["year_start"].max() if gains.height else None
     g = gains.filter(c("year_start") == latest) if latest is not None else gains
     everyone = g.filter(c("student_group") == ALL_STUDENTS).select("school_id", c("change_pp").alias("_all_change"))
@@ -114,6 +129,7 @@ def equity(
     )
     year = g["school_year"][0] if g.height else "latest year"
     prior = g["prior_year"][0] if g.height else ""
+    g = g.drop("basis", strict=False)  # how a rollup was summed is said in the levels chart's note
     v.frames["change"] = g.drop("school_id") if school == ALL else g  # the rollup's placeholder ID, as above
     v.titles["change"] = (
         f"Change in {subject} % proficient by student group, {where}, {prior} to {year}, "

@@ -244,6 +244,39 @@ achievement_school_year = sa.Table(
 )
 sa.Index("ix_achievement_school_year_group", achievement_school_year.c.student_group)
 
+# --- disclosure (revision 0008): the district's one pattern of withheld achievement figures (core.disclosure) ------
+
+# one row per withheld school cell (school, subject, student group, grade and school year; grade 'All' is grades
+# combined, the file's own row or the sum of its grades) and its reason; refreshed with achievement_school_year
+achievement_withheld = sa.Table(
+    "achievement_withheld",
+    metadata,
+    sa.Column("school_id", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.String(64), primary_key=True),
+    sa.Column("student_group", sa.String(SHORT), primary_key=True),
+    sa.Column("grade", sa.String(32), primary_key=True),
+    sa.Column("year_start", sa.Integer, primary_key=True),
+    sa.Column("reason", sa.String(32), nullable=False),
+)
+
+# one row per district or network figure (rollup 'district' with network '', or 'network'), subject, student group
+# and school year, grades combined: the schools, students tested and proficient, its basis ('every school', or
+# 'published school figures' where a member's count is unknown) and, where withheld, why
+achievement_rollup = sa.Table(
+    "achievement_rollup",
+    metadata,
+    sa.Column("rollup", sa.String(16), primary_key=True),
+    sa.Column("network", sa.String(SHORT), primary_key=True),
+    sa.Column("subject", sa.String(64), primary_key=True),
+    sa.Column("student_group", sa.String(SHORT), primary_key=True),
+    sa.Column("year_start", sa.Integer, primary_key=True),
+    sa.Column("schools", sa.Integer, nullable=False),
+    sa.Column("n_tested", sa.Integer),
+    sa.Column("n_proficient", sa.Integer),
+    sa.Column("basis", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(32)),
+)
+
 # one row per school: the figures of metrics.summary.school_summary_from (names, network and level are joined at
 # read, so a schools file needs no refresh); rebuilt after every load, undo and change of a setting
 school_summary = sa.Table(

@@ -97,6 +97,7 @@ TABLES = (
     "schools",
     "achievement_cells",
     "school_cells",
+    "district_rollups",  # the district's and networks' own figures, for an account that sees every school
     "trust_results",
     "readiness",
     "cpl_school_years",
@@ -129,6 +130,8 @@ def _read(
         )
     if name == "schools":
         return tables.schools(conn, ids)
+    if name == "district_rollups":
+        return tables.district_rollups(conn, ids)
     if name == "achievement_cells":
         return tables.achievement_cells(conn, t, ids)
     if name == "trust_results":
