@@ -60,7 +60,15 @@ def test_rollups_weigh_by_counts_and_carry_the_change(district, tmp_path):
     assert (north["n_tested"], north["n_proficient"]) == ("200", "112")
     high = by[("level", "", "high", "ELA", "All Students", "2023-24")]
     assert (high["n_tested"], high["n_proficient"]) == ("300", "190")
-    assert {r["basis"] for r in rows} == {"every school"}
+    # the district's and each network's figures are the exact sums over every school; a level's and a network's
+    # level's are sums of the published school figures (here every school figure is published: none is under 10)
+    basis = {(r["rollup"], r["basis"]) for r in rows}
+    assert basis == {
+        ("district", "every school"),
+        ("network", "every school"),
+        ("level", "published school figures"),
+        ("network_level", "published school figures"),
+    }
 
 
 def test_an_account_exports_only_its_own_schools(district, tmp_path, monkeypatch):
@@ -72,6 +80,7 @@ def test_an_account_exports_only_its_own_schools(district, tmp_path, monkeypatch
     rollups = _export(district, tmp_path, "rollups", "--as", "c1")
     scope = [r for r in rollups if r["rollup"] == "scope" and r["subject"] == "Math" and r["school_year"] == "2023-24"]
     assert {(r["student_group"], r["n_tested"]) for r in scope} == {("All Students", "118"), ("English Learners", "24")}
+    assert {r["basis"] for r in scope} == {"published school figures"}  # the sum of the account's published cells
     # the district All Students benchmark is the only district figure a limited account gets: ELA 302 of 500
     district_rows = [r for r in rollups if r["rollup"] == "district"]
     assert {r["student_group"] for r in district_rows} == {"All Students"}

@@ -64,15 +64,25 @@ def test_complementary_suppression_of_student_groups(engine, tmp_path):
         S1,2024-25,Math,Non-English Learners,All,88,46
         S1,2024-25,Math,Students with Disabilities,All,9,2
         S2,2023-24,Math,All Students,All,50,20
-        S2,2023-24,Math,White,All,45,18
+        S2,2023-24,Math,White,All,38,15
+        S2,2023-24,Math,Hispanic/Latino,All,12,5
         S2,2024-25,Math,All Students,All,50,25
-        S2,2024-25,Math,White,All,42,21
+        S2,2024-25,Math,White,All,30,15
+        S2,2024-25,Math,Hispanic/Latino,All,12,6
         S2,2024-25,Math,Asian,All,8,4
     """,
     )
     rows = table(engine, "gains")
     # 2024-25: Asian (8) is small; All Students 100 - White 60 - Hispanic 32 would give it back, so Hispanic/Latino,
     # the next-smallest race group, is withheld as complementary. White stays.
+    # The pattern is the district's: S1 is alone in North and S2 alone in South, so each network's figure is its
+    # school's, and the district's is S1's + S2's. S2 has the same race groups (Asian 8 small, so Hispanic 12, its
+    # next-smallest, withheld), so the district's Asian (8 + 8) and Hispanic (32 + 12) figures each sum two withheld
+    # cells and no published figure gives one back: with t = S1's Hispanic proficient, S1 Asian = 50 - 30 - t,
+    # S2 Hispanic = 22 - t, S2 Asian = 8 - (20 - t) = t - 12; bounds 0..32, 0..8, 0..12, 0..8 leave t in 12..20,
+    # nine whole counts for each. (Had S2 only White beside its Asian, its White would be withheld and the
+    # district's White, 60 + 42, would give it back, so S1's White would go too.)
+    assert (50 - 30) + (25 - 15) == 22 + 8  # the two schools' withheld race parts = district Hispanic + Asian
     assert_withheld(one(rows, school_id="S1", student_group="Asian"), "small_n", GAINS_FIGURES)
     assert_withheld(one(rows, school_id="S1", student_group="Hispanic/Latino"), "complementary", GAINS_FIGURES)
     white = one(rows, school_id="S1", student_group="White")
@@ -87,8 +97,12 @@ def test_complementary_suppression_of_student_groups(engine, tmp_path):
     all_students = one(rows, school_id="S1", student_group="All Students")
     assert_shown(all_students)
     assert all_students["change_pp"] == approx(100 * 50 / 100 - 100 * 45 / 100)
-    # S2: Asian (8) small; White is the only other race group and is withheld too (100% of the rest)
-    assert_withheld(one(rows, school_id="S2", student_group="White"), "complementary", GAINS_FIGURES)
+    # S2: Asian (8) small, Hispanic/Latino (12, the next-smallest) complementary; White stays, 15 of 30 against
+    # 15 of 38 the year before
+    assert_withheld(one(rows, school_id="S2", student_group="Hispanic/Latino"), "complementary", GAINS_FIGURES)
+    s2_white = one(rows, school_id="S2", student_group="White")
+    assert_shown(s2_white)
+    assert s2_white["change_pp"] == approx(100 * 15 / 30 - 100 * 15 / 38)
 
     with engine.connect() as conn:
         cells = tables.achievement_cells(conn, Thresholds()).to_dicts()
@@ -100,6 +114,16 @@ def test_complementary_suppression_of_student_groups(engine, tmp_path):
         assert one(cells, school_id="S1", student_group=group, year_start=2023)["withheld"] is False
     assert one(cells, school_id="S1", student_group="White", year_start=2024)["withheld"] is False
     assert one(cells, school_id="S1", student_group="All Students", year_start=2024)["withheld"] is False
+    assert one(cells, school_id="S2", student_group="Asian", year_start=2024)["reason"] == "small_n"
+    assert one(cells, school_id="S2", student_group="All Students", year_start=2024)["withheld"] is False
+    with engine.connect() as conn:
+        rollups = tables.district_rollups(conn, None).to_dicts()
+    # the district's Hispanic figure, over every school, is published: 16 + 6 of 32 + 12; North's Hispanic figure
+    # (S1's alone) would give S1's back, so it is withheld
+    district = one(rollups, rollup="district", student_group="Hispanic/Latino", year_start=2024)
+    assert district["reason"] is None and (district["n_tested"], district["n_proficient"]) == (32 + 12, 16 + 6)
+    north = one(rollups, rollup="network", network="North", student_group="Hispanic/Latino", year_start=2024)
+    assert north["reason"] == "complementary"
 
 
 # --- top and bottom coding ---------------------------------------------------------------------------------------
@@ -123,12 +147,24 @@ def test_top_and_bottom_coding_of_small_groups(engine, tmp_path):
         S1,2024-25,Math,Homeless,All,39,30
         S1,2023-24,Math,Foster Care,All,40,30
         S1,2024-25,Math,Foster Care,All,40,39
+        S3,2024-25,Math,Students with Disabilities,All,20,20
+        S3,2024-25,Math,Economically Disadvantaged,All,30,0
+        S3,2024-25,Math,Military Families,All,20,0
+        S3,2023-24,Math,Homeless,All,39,39
     """,
     )
     rows = table(engine, "gains")
     # under 40 tested: 19/20 = 95% (at the edge) and 1/30 = 3.3% and 1/20 = 5% (at the edge) are coded this year,
     # 38/39 = 97.4% was coded the year before
     assert 100 * 19 / 20 >= 95 and 100 * 1 / 30 <= 5 and 100 * 1 / 20 <= 5 and 100 * 38 / 39 >= 95
+    # each band holds two whole counts (floor(n x 5%) + 1 = 2 at 20, 30 and 39 tested): 19..20, 0..1, 0..1, 38..39.
+    # The network's figure (North: S1 and S3) sums them; were S1 alone in it, North's figure would equal the band
+    # and, withheld, hold only the band's two counts (three are needed), so the band would be withheld wholly.
+    # S3 bands the same groups (20/20, 0/30, 0/20, 39/39), so North's figures are 39 of 40, 1 of 60, 1 of 40 and
+    # 77 of 78: each school's count is that less the other's band, which leaves each band its two counts, and no
+    # sum is at 0% or 100%; the district's figures are North's (no South school has these groups). S3's rows are
+    # of one year each, so the gains rows below are S1's alone
+    assert (19 + 20, 1 + 0, 1 + 0, 38 + 39) == (39, 1, 1, 77)
     assert_withheld(one(rows, student_group="Students with Disabilities"), "top_coded", GAINS_FIGURES)
     assert_withheld(one(rows, student_group="Economically Disadvantaged"), "bottom_coded", GAINS_FIGURES)
     assert_withheld(one(rows, student_group="Military Families"), "bottom_coded", GAINS_FIGURES)
@@ -142,9 +178,11 @@ def test_top_and_bottom_coding_of_small_groups(engine, tmp_path):
 
     with engine.connect() as conn:
         cells = tables.achievement_cells(conn, Thresholds()).to_dicts()
-    assert one(cells, student_group="Students with Disabilities", year_start=2024)["shown_as"] == "≥95%"
-    assert one(cells, student_group="Economically Disadvantaged", year_start=2024)["shown_as"] == "≤5%"
-    assert one(cells, student_group="Foster Care", year_start=2024)["shown_as"] is None
+    s1 = {"school_id": "S1", "year_start": 2024}
+    assert one(cells, student_group="Students with Disabilities", **s1)["shown_as"] == "≥95%"
+    assert one(cells, student_group="Economically Disadvantaged", **s1)["shown_as"] == "≤5%"
+    assert one(cells, student_group="Foster Care", **s1)["shown_as"] is None
+    assert one(cells, school_id="S3", student_group="Students with Disabilities")["reason"] == "top_coded"
 
 
 # --- values the publisher already screened -----------------------------------------------------------------------
@@ -263,6 +301,7 @@ def test_school_summary_respects_suppression(engine, tmp_path):
         S2,2024-25,Math,All Students,All,100,60
         S2,2023-24,Math,Hispanic/Latino,All,12,8
         S2,2024-25,Math,Hispanic/Latino,All,9,1
+        S3,2024-25,Math,All Students,All,20,20
     """,
         readiness="""
         school_id,vote_date,question,votes_ready,votes_not_yet,votes_abstain,eligible_voters,threshold_pct
@@ -277,20 +316,29 @@ def test_school_summary_respects_suppression(engine, tmp_path):
     )
     rows = table(engine, "school_summary")
     s1 = one(rows, school_id="S1")
-    # 19 of 20 is top coded: neither the rate nor its change appear in the summary
+    # 19 of 20 is top coded: neither the rate nor its change appear in the summary. S3 (North, as S1) bands its All
+    # Students too (20 of 20), so North's figure, 39 of 40, leaves each band its two counts (either school's is 39
+    # less the other's, 19..20) and gives neither back. Alone in North, S1's band would be North's figure, which
+    # withheld would hold only two counts: S1's All Students would be withheld wholly, North's too, and then the
+    # district's All Students (North's + South's, 120 tested) would give North's back unless South's, that is S2's
+    # All Students, went too
     assert s1["all_students_pct_proficient"] is None and s1["all_students_change_pp"] is None
     # 4 eligible voters: passed is shown, the share is not; 4 respondents: no trust index
     assert s1["readiness_pct_ready"] is None and s1["readiness_passed"] is True
     assert s1["trust_index"] is None
     s2 = one(rows, school_id="S2")
+    # the district's All Students, 39 + 60 of 40 + 100, gives back nothing: S2's is shown
     assert s2["all_students_pct_proficient"] == approx(100 * 60 / 100)
+    assert s2["all_students_change_pp"] == approx(100 * 60 / 100 - 100 * 50 / 100)
     assert s2["readiness_pct_ready"] == approx(100 * 3 / 4) and s2["readiness_passed"] is False
     assert s2["trust_index"] == approx(100 * (4.0 - 1) / (5 - 1))
     assert s2["groups_declined"] == 0  # Hispanic/Latino fell 67 -> 11 but 9 tested: withheld, not counted
 
 
 def test_gap_hidden_when_all_students_is_withheld(engine, tmp_path):
-    # All Students 29 of 30 is top coded: a group's gap to it would give the coded rate back
+    # All Students 29 of 30 is top coded: a group's gap to it would give the coded rate back. S3 (North, as S1)
+    # bands its All Students too (30 of 30): North's figure, 59 of 60, leaves each band its two counts (29..30, as
+    # floor(30 x 5%) + 1 = 2), where S1 alone in North would have North's figure pin its band and be withheld wholly
     load(
         engine,
         tmp_path / "in",
@@ -300,6 +348,7 @@ def test_gap_hidden_when_all_students_is_withheld(engine, tmp_path):
         S1,2024-25,Math,All Students,All,30,29
         S1,2023-24,Math,Female,All,20,10
         S1,2024-25,Math,Female,All,20,12
+        S3,2024-25,Math,All Students,All,30,30
     """,
     )
     rows = table(engine, "gains")
@@ -320,23 +369,34 @@ def test_rollup_never_gives_back_a_withheld_school_figure():
     t = Thresholds()
     cells = pl.DataFrame(
         {
-            "group": ["White", "White", "Asian", "Asian", "Asian", "Black", "Black", "Black"],
-            "n_tested": [111, 40, 12, 30, 30, 6, 5, 50],
-            "n_proficient": [68, 20, 6, 15, 10, 3, 2, 25],
-            # White: one withheld cell (a complementary one at its school) -> the rollup minus the other school's
-            # 20 of 40 would give back 68 of 111, so the rollup is withheld
-            # Asian: no withheld cell -> shown, (6 + 15 + 10) / (12 + 30 + 30)
-            # Black: two withheld cells holding 6 + 5 = 11 students (>= 10) -> shown, (3 + 2 + 25) / 61
-            "withheld": [True, False, False, False, False, True, True, False],
+            "group": ["White", "White", "Asian", "Asian", "Asian", "Black", "Black", "Black", "Tiny", "Tiny"],
+            "n_tested": [111, 40, 12, 30, 30, 6, 5, 50, 6, 8],
+            "n_proficient": [68, 20, 6, 15, 10, 3, 2, 25, 3, 4],
+            # a rollup other than the district's and networks' own is the sum of the published school figures only
+            # (basis "published school figures"): a withheld cell is left out, so the rollup less the shown cells
+            # is nothing, and no withheld figure comes back by subtraction
+            # White: 68 of 111 withheld (complementary at its school) -> the other school's 20 of 40 alone, 50%
+            # Asian: none withheld -> (6 + 15 + 10) / (12 + 30 + 30)
+            # Black: 3 of 6 and 2 of 5 withheld -> 25 of 50 alone, 50%
+            # Tiny: both withheld -> 0 published tested, under 10: withheld (whatever 6 + 8 = 14 would have shown)
+            "withheld": [True, False, False, False, False, True, True, False, True, True],
         }
     )
     out = {r["group"]: r for r in weighted_rollup(cells, ["group"], t).to_dicts()}
-    assert out["White"]["withheld"] is True and out["White"]["pct_proficient"] is None
-    assert out["White"]["reason"] == "complementary"
-    assert out["Asian"]["pct_proficient"] == approx(100 * 31 / 72)
-    assert out["Black"]["pct_proficient"] == approx(100 * 30 / 61)
-    two_small = cells.filter(pl.col("group") == "Black").with_columns(
-        pl.Series("n_tested", [6, 3, 50]), pl.Series("n_proficient", [3, 1, 25])
-    )
-    # two withheld cells holding 6 + 3 = 9 students (< 10): their sum would be a small group -> withheld
-    assert weighted_rollup(two_small, ["group"], t)["withheld"].to_list() == [True]
+    white = out["White"]
+    assert white["withheld"] is False and white["reason"] is None and white["basis"] == "published school figures"
+    assert (white["n_tested"], white["n_proficient"], white["schools"]) == (40, 20, 1)
+    assert white["pct_proficient"] == approx(100 * 20 / 40)
+    asian = out["Asian"]
+    assert (asian["n_tested"], asian["n_proficient"], asian["schools"]) == (12 + 30 + 30, 6 + 15 + 10, 3)
+    assert asian["pct_proficient"] == approx(100 * 31 / 72)
+    black = out["Black"]
+    assert (black["n_tested"], black["n_proficient"], black["schools"]) == (50, 25, 1)
+    assert black["pct_proficient"] == approx(100 * 25 / 50)
+    tiny = out["Tiny"]
+    assert tiny["withheld"] is True and tiny["reason"] == "small_n" and tiny["schools"] == 0
+    assert tiny["pct_proficient"] is None and tiny["n_proficient"] is None
+    # the threshold is on the sum of the published figures, whatever the withheld ones hold: 9 published tested
+    # beside 40 withheld is under 10, so withheld
+    nine = pl.DataFrame({"group": ["G", "G"], "n_tested": [9, 40], "n_proficient": [4, 20], "withheld": [False, True]})
+    assert weighted_rollup(nine, ["group"], t).select("withheld", "reason", "schools").rows() == [(True, "small_n", 1)]

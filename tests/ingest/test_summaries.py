@@ -87,18 +87,25 @@ def _by_group(engine) -> dict[str, dict]:
         return {r["student_group"]: r for r in tables.school_cells(conn).to_dicts()}
 
 
+def _grade_reasons(cells: pl.DataFrame) -> dict[tuple[str, str], str | None]:
+    """The reason each grade row (not grades combined) is withheld, None where it is shown."""
+    rows = cells.filter(pl.col("grade") != "All")
+    return {(r["student_group"], r["grade"]): r["reason"] if r["withheld"] else None for r in rows.to_dicts()}
+
+
 def test_screened_summaries_follow_loads_settings_and_undo(engine, tmp_path):
     import sqlalchemy as sa
     from district_files import load
 
+    from dashboard.core.privacy import Thresholds
     from dashboard.ingest import imports
     from dashboard.metrics import tables
     from dashboard.services.settings import change_setting
-    from dashboard.store import db
+    from dashboard.store import db, settings
     from dashboard.store.schema import import_log
 
-    # grades 3 and 4 of one school: All Students 20 of 40 and 25 of 50; English Learners 3 of 6 (under 10: withheld)
-    # and 15 of 30
+    # grades 3 and 4 of one school, no grades-combined row: All Students 20 of 40 and 25 of 50; English Learners
+    # 3 of 6 (under 10: withheld) and 15 of 30
     load(
         engine,
         tmp_path / "in",
@@ -113,22 +120,55 @@ def test_screened_summaries_follow_loads_settings_and_undo(engine, tmp_path):
     cells = _by_group(engine)
     assert (cells["All Students"]["n_tested"], cells["All Students"]["n_proficient"]) == (90, 45)
     assert cells["All Students"]["pct_proficient"] == pytest.approx(50.0) and not cells["All Students"]["withheld"]
-    # a group is withheld across grades when any of its grades is
-    assert cells["English Learners"]["withheld"] and cells["English Learners"]["reason"] == "small_n"
+    # English Learners grades combined is 3+15 = 18 of 6+30 = 36 (50%), the sum of its grades (E1). Grade 3 alone is
+    # withheld (6 < 10), so a second member of that sum must be: grade 4 (30 tested) is cheaper than the combined
+    # figure (36), so grade 4 is withheld as its complement and the combined figure is published. Grade 3 is then
+    # known only as 18 less grade 4 (0..30), i.e. anywhere in 0..6: seven whole counts, not pinned at 0% or 100%.
+    # (English Learners alone is not a family that adds up to All Students: 36 != 90, so no E2 relation.)
+    assert (cells["English Learners"]["n_tested"], cells["English Learners"]["n_proficient"]) == (36, 18)
+    assert cells["English Learners"]["pct_proficient"] == pytest.approx(50.0)
+    assert not cells["English Learners"]["withheld"]
     with engine.connect() as conn:
+        t = Thresholds.from_settings(settings.load(conn))
+        grades = _grade_reasons(tables.achievement_cells(conn, t, ["S1"]))
         summary = tables.stored_school_summary(conn, ["S1"]).row(0, named=True)
         version = db.data_version(conn)
+    assert grades == {
+        ("All Students", "3"): None,
+        ("All Students", "4"): None,
+        ("English Learners", "3"): "small_n",
+        ("English Learners", "4"): "complementary",
+    }
     assert summary["all_students_pct_proficient"] == pytest.approx(50.0)
 
-    # raising the threshold to 45 withholds grade 3's All Students (40 tested), so the school's All Students too,
-    # in the stored tables at once, and the pages see a new data version
+    # raising the threshold to 45 withholds grade 3's All Students (40 tested); its complement in the school's grades
+    # combined is grade 4 (50 tested, cheaper than the combined 90), so the school's All Students (45 of 90) stays
+    # published; English Learners (6, 30 and combined 36, all under 45) is withheld throughout as small_n. The stored
+    # pattern changes at once, and the pages see a new data version
     with engine.begin() as conn:
         change_setting(conn, "min_n_students", 45)
+    cells = _by_group(engine)
+    assert not cells["All Students"]["withheld"] and cells["All Students"]["pct_proficient"] == pytest.approx(50.0)
+    assert cells["English Learners"]["withheld"] and cells["English Learners"]["reason"] == "small_n"
+    with engine.connect() as conn:
+        t = Thresholds.from_settings(settings.load(conn))
+        grades = _grade_reasons(tables.achievement_cells(conn, t, ["S1"]))
+        assert db.data_version(conn) == version + 1
+    assert grades == {
+        ("All Students", "3"): "small_n",
+        ("All Students", "4"): "complementary",
+        ("English Learners", "3"): "small_n",
+        ("English Learners", "4"): "small_n",
+    }
+
+    # raising it to 95 withholds the school's All Students too (90 tested < 95), in the stored summary as well
+    with engine.begin() as conn:
+        change_setting(conn, "min_n_students", 95)
     cells = _by_group(engine)
     assert cells["All Students"]["withheld"] and cells["All Students"]["reason"] == "small_n"
     with engine.connect() as conn:
         assert tables.stored_school_summary(conn, ["S1"])["all_students_pct_proficient"].to_list() == [None]
-        assert db.data_version(conn) == version + 1
+        assert db.data_version(conn) == version + 2
         achievement_import = conn.execute(
             sa.select(sa.func.max(import_log.c.id)).where(import_log.c.source == "achievement")
         ).scalar_one()

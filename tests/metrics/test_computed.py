@@ -65,11 +65,13 @@ def test_gains_figures_by_hand(engine, tmp_path):
     load(engine, tmp_path / "in", achievement=ACHIEVEMENT_BASIC)
     rows = table(engine, "gains")
 
-    # one row per key that has a row the year before: Math All/Hispanic/EL and ELA grade 3 in 2024-25. Asian (no
+    # one row per key that has a row the year before: Math All/Hispanic/EL, ELA grade 3 and ELA grades combined
+    # (grade All, the sum of the grade rows, added wherever a file gives grades only) in 2024-25. Asian (no
     # 2023-24 row), ELA grade 4 (no 2024-25 row) and every 2023-24 row (no 2022-23) have none.
     keys = sorted((r["subject"], r["grade"], r["student_group"], r["school_year"]) for r in rows)
     assert keys == [
         ("ELA", "3", "All Students", "2024-25"),
+        ("ELA", "All", "All Students", "2024-25"),
         ("Math", "All", "All Students", "2024-25"),
         ("Math", "All", "English Learners", "2024-25"),
         ("Math", "All", "Hispanic/Latino", "2024-25"),
@@ -112,6 +114,12 @@ def test_gains_figures_by_hand(engine, tmp_path):
     assert ela3["pct_proficient"] == approx(100 * 33 / 60)
     assert ela3["change_pp"] == approx(100 * 33 / 60 - 100 * 20 / 50)
     assert ela3["ci_low"] == pytest.approx(wilson(33, 60)[0], abs=1e-5)
+    # grades combined: 2024-25 is grade 3 alone (33 of 60), 2023-24 grades 3 and 4 (20 + 27 of 50 + 45)
+    ela = one(rows, subject="ELA", grade="All")
+    assert (ela["n_tested"], ela["prior_n_tested"]) == (60, 50 + 45)
+    assert ela["pct_proficient"] == approx(100 * 33 / 60) and ela["prior_pct_proficient"] == approx(100 * 47 / 95)
+    assert ela["change_pp"] == approx(100 * 33 / 60 - 100 * 47 / 95)
+    assert ela["suppressed"] is False
 
 
 def test_gains_small_groups_are_blank_in_either_year(engine, tmp_path):
@@ -199,6 +207,7 @@ def test_weighted_rollup_weighs_by_counts(engine, tmp_path):
         S3,2024-25,Math,All Students,All,50,20
         S1,2024-25,Math,Asian,All,4,2
         S2,2024-25,Math,Asian,All,5,1
+        S3,2024-25,Math,Asian,All,6,3
     """,
     )
     with engine.connect() as conn:
@@ -210,8 +219,13 @@ def test_weighted_rollup_weighs_by_counts(engine, tmp_path):
     assert abs(weighted - mean_of_percents) > 20
     assert everyone["pct_proficient"] == approx(weighted)
     assert everyone["n_tested"] == 160 and everyone["n_proficient"] == 111 and everyone["withheld"] is False
-    asian = one(district.to_dicts(), student_group="Asian")  # 4 + 5 = 9 tested district-wide: withheld
-    assert asian["withheld"] is True and asian["pct_proficient"] is None and asian["n_proficient"] is None
+    assert everyone["schools"] == 3 and everyone["basis"] == "published school figures"
+    # weighted_rollup sums the published school figures only: every school's Asian (4, 5, 6 tested) is withheld
+    # (under 10), so none is summed and the rollup, 0 tested, is withheld, though 4 + 5 + 6 = 15 would be 10 or
+    # more: a sum of withheld cells is never published here
+    asian = one(district.to_dicts(), student_group="Asian")
+    assert asian["withheld"] is True and asian["reason"] == "small_n" and asian["schools"] == 0
+    assert asian["pct_proficient"] is None and asian["n_proficient"] is None
 
     network = weighted_rollup(
         cells.filter(cells["student_group"] == "All Students"), ["network", "year_start"], Thresholds()

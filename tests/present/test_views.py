@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from dashboard.core import privacy
+from dashboard.core import disclosure, privacy
 from dashboard.core.privacy import Thresholds
 from dashboard.metrics import tables
 from dashboard.metrics.readiness import latest_votes
@@ -16,7 +16,8 @@ T = Thresholds()
 
 
 def cells(rows):
-    """Screened achievement cells from (school, network, year_start, group, n_tested, n_proficient)."""
+    """Screened achievement cells from (school, network, year_start, group, n_tested, n_proficient): the district's
+    one pattern decided over these rows (every school of the district, ``disclosure.screen``)."""
     frame = pl.DataFrame(
         [
             {
@@ -37,7 +38,7 @@ def cells(rows):
         ],
         schema=tables.CELLS_SCHEMA,
     )
-    return privacy.screen_achievement(frame, T)
+    return disclosure.screen(frame, T)
 
 
 def summary(rows):

@@ -26,11 +26,17 @@ SCHEMAS = {
     "cpl_school_years": {"school_id": tables.S, "year_start": tables.I},
     "school_cells": tables.unit_schema(tables.SCHOOL_CELLS_SCHEMA),
     "school_summary": tables.STORED_SUMMARY_SCHEMA,
+    "achievement_withheld": tables.WITHHELD_SCHEMA,
 }
+# units of district-wide figures: no school in a row; only a read for every school returns any
+DISTRICT_WIDE = {"achievement_rollup": tables.ROLLUP_SCHEMA}
 # parameters a unit takes besides the caller's scope, set here to "everything"
 EVERY_YEAR = queries.year_params(None)
 OTHER_PARAMS = {
-    **dict.fromkeys(("cpl_meetings_of_years", "cpl_meeting_detail", "achievement_cells", "cpl_team_year"), EVERY_YEAR),
+    **dict.fromkeys(
+        ("cpl_meetings_of_years", "cpl_meeting_detail", "achievement_cells", "cpl_team_year", "achievement_withheld"),
+        EVERY_YEAR,
+    ),
     "school_cells": {**queries.group_params(None), **queries.subject_params(None)},
 }
 
@@ -62,6 +68,8 @@ FILES = {
         S1,2024-25,Math,All Students,All,100,50
         S2,2024-25,Math,All Students,All,80,40
         S2,2024-25,ELA,All Students,All,80,44
+        S1,2024-25,Math,Asian,All,5,2
+        S2,2024-25,Math,Asian,All,6,3
     """,
 }
 
@@ -79,7 +87,7 @@ def loaded(engine, tmp_path):
 
 def test_there_are_units_and_each_is_tested_here():
     assert SQL_FILES, "no query units found"
-    assert sorted(p.stem for p in SQL_FILES) == sorted(SCHEMAS) == queries.names()
+    assert sorted(p.stem for p in SQL_FILES) == sorted([*SCHEMAS, *DISTRICT_WIDE]) == queries.names()
 
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
@@ -103,6 +111,21 @@ def test_unit_scope(loaded, unit):
     assert only_s1.height == everyone.filter(everyone["school_id"] == "S1").height, unit
     assert nobody.height == 0 and unknown.height == 0, unit
     assert dict(everyone.schema) == schema, unit
+
+
+def test_district_wide_figures_reach_only_a_read_for_every_school(loaded):
+    # the district's Math Asian figure sums S1's 5 tested (2 proficient) and S2's 6 (3): 11 tested, 5 proficient
+    with loaded.connect() as conn:
+        every = queries.run(
+            conn, "achievement_rollup", DISTRICT_WIDE["achievement_rollup"], all_schools=1, **EVERY_YEAR
+        )
+        limited = queries.run(
+            conn, "achievement_rollup", DISTRICT_WIDE["achievement_rollup"], all_schools=0, **EVERY_YEAR
+        )
+    assert dict(every.schema) == DISTRICT_WIDE["achievement_rollup"]
+    asian = every.filter((every["rollup"] == "district") & (every["student_group"] == "Asian")).to_dicts()
+    assert [(r["schools"], r["n_tested"], r["n_proficient"], r["basis"]) for r in asian] == [(2, 11, 5, "every school")]
+    assert limited.height == 0
 
 
 def test_scope_never_narrows_the_district_school_weeks(loaded):
@@ -193,9 +216,10 @@ def test_cpl_months_are_iso_whatever_the_databases_datestyle(_pg_url, tmp_path):
 
 
 def test_school_cells_read_the_stored_screened_rows(loaded):
-    # FILES: S1 Math 50 of 100; S2 Math 40 of 80, ELA 44 of 80; all All Students, all shown (80 and 100 >= 10)
+    # FILES: S1 Math 50 of 100; S2 Math 40 of 80, ELA 44 of 80; all All Students, all shown (80 and 100 >= 10);
+    # the Asian groups (5 and 6 tested) are withheld
     with loaded.connect() as conn:
-        cells = tables.school_cells(conn).sort("school_id", "subject")
+        cells = tables.school_cells(conn, None, ["All Students"]).sort("school_id", "subject")
         english_learners = tables.school_cells(conn, None, ["English Learners"])
         all_students = tables.school_cells(conn, ["S2"], ["All Students"])
         ela = tables.school_cells(conn, None, None, ["ELA"])

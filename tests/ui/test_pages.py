@@ -62,22 +62,63 @@ def achievement() -> pl.DataFrame:
     )
 
 
-def test_overview_metrics_match_the_sample_files(app):
+def counted(n: int, noun: str) -> str:
+    """'1 school', '3 schools': how the pages count things."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def withheld_all_students(url: str) -> pl.DataFrame:
+    """The school All Students figures (grades combined) the district's stored pattern withholds: school_id,
+    subject, school_year. The pattern is the disclosure engine's, decided at load over every school (its rules are
+    tested in tests/core); the pages here may only add up the school figures it leaves published."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT school_id, subject, year_start FROM achievement_withheld "
+                "WHERE grade = 'All' AND student_group = 'All Students'"
+            ).all()
+    finally:
+        engine.dispose()
+    out = pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema={"school_id": pl.String, "subject": pl.String, "year_start": pl.Int64},
+        orient="row",
+    )
+    year = pl.format("{}-{}", pl.col("year_start"), ((pl.col("year_start") + 1) % 100).cast(pl.String).str.zfill(2))
+    return out.select("school_id", "subject", year.alias("school_year"))
+
+
+def published_all_students(url: str) -> pl.DataFrame:
+    """The sample's school All Students rows (grade All) that the stored pattern leaves published."""
+    rows = achievement().filter(pl.col("student_group") == "All Students")
+    return rows.join(withheld_all_students(url), on=["school_id", "subject", "school_year"], how="anti")
+
+
+def test_overview_metrics_match_the_sample_files(app, sample_url):
     schools = pl.read_csv(SAMPLE / "schools.csv")
     assert metric(app, "Schools") == str(schools.height)
-    rows = achievement().filter(pl.col("student_group") == "All Students")
-    latest = rows["school_year"].max()
+    # The district tile is a rollup of the published school figures (basis 'published school figures'): every
+    # school's All Students, both subjects, summed by counts, leaving out the school figures the district's pattern
+    # withholds (a school's All Students is withheld as a complement where its race groups, its grades or its
+    # network's figures would otherwise give a small group back)
+    every = achievement().filter(pl.col("student_group") == "All Students")
+    rows = published_all_students(sample_url)
+    latest = every["school_year"].max()
     year = rows.filter(pl.col("school_year") == latest)
     pct = 100 * year["n_proficient"].sum() / year["n_tested"].sum()
-    prior = rows.filter(pl.col("school_year") == sorted(rows["school_year"].unique())[-2])
+    prior = rows.filter(pl.col("school_year") == sorted(every["school_year"].unique())[-2])
     prior_pct = 100 * prior["n_proficient"].sum() / prior["n_tested"].sum()
     tile = next(m for m in app.metric if as_read(m.label) == f"All Students % proficient, {latest}")
     assert tile.value == f"{pct:.1f}%"
     assert tile.proto.body == f"{pct:.1f}%"
     assert tile.delta == f"{pct - prior_pct:+.1f} pp"  # of thousands of students: beyond noise
+    # the chart shows each school whose All Students is published in every subject of the latest year (a school's
+    # figure over both subjects would give a withheld subject back)
+    hidden = withheld_all_students(sample_url).filter(pl.col("school_year") == latest)["school_id"].n_unique()
+    shown = counted(schools.height - hidden, "school")
     assert titles(app) == [
-        f"All Students % proficient by school, district, {latest}, {schools.height} schools (all subjects; change "
-        "since last year beside)"
+        f"All Students % proficient by school, district, {latest}, {shown} (all subjects; change since last year beside)"
     ]
 
 
@@ -130,14 +171,18 @@ def test_page_runs_and_titles_its_charts(app, page):
     assert not app.error
 
 
-def test_network_filter_changes_what_is_shown(app):
+def test_network_filter_changes_what_is_shown(app, sample_url):
     schools = pl.read_csv(SAMPLE / "schools.csv")
     east = schools.filter(pl.col("network") == "East Network")
     assert 0 < east.height < schools.height
     app.selectbox(key="w_network").set_value("East Network").run()
     assert not app.exception
     assert metric(app, "Schools") == str(east.height)
-    assert f", {east.height} schools" in titles(app)[0]
+    # the chart: the network's schools whose All Students is published in every subject of the latest year
+    latest = achievement()["school_year"].max()
+    withheld = withheld_all_students(sample_url).filter(pl.col("school_year") == latest)
+    hidden = withheld.filter(pl.col("school_id").is_in(east["school_id"].implode()))["school_id"].n_unique()
+    assert f", {counted(east.height - hidden, 'school')} (" in titles(app)[0]
     assert app.query_params["network"] == ["East Network"] or app.query_params["network"] == "East Network"
     # the filter follows the user to another page
     goto(app, "readiness")
@@ -294,16 +339,23 @@ def grid_cells(at: AppTest, title_start: str) -> dict[tuple[str, str], int]:
     return out
 
 
-def test_status_change_grid_places_each_school_all_students(app):
+def test_status_change_grid_places_each_school_all_students(app, sample_url):
     import tomllib
 
     cfg = tomllib.loads((ROOT / "dashboard" / "config" / "status_change_grid.toml").read_text())
-    a = achievement().filter((pl.col("student_group") == "All Students") & (pl.col("subject") == "ELA"))
-    years = sorted(a["school_year"].unique())
+    every = achievement().filter((pl.col("student_group") == "All Students") & (pl.col("subject") == "ELA"))
+    years = sorted(every["school_year"].unique())
+    # a school is placed where its ELA All Students is published in both years (the district's pattern withholds
+    # some as complements); the others are counted as withheld groups
+    a = published_all_students(sample_url).filter(pl.col("subject") == "ELA")
     pct = lambda y: a.filter(pl.col("school_year") == y).select(  # noqa: E731
         "school_id", (100 * pl.col("n_proficient") / pl.col("n_tested")).alias(y)
     )
     both = pct(years[-1]).join(pct(years[-2]), on="school_id")
+    in_both = every.filter(pl.col("school_year") == years[-1]).join(
+        every.filter(pl.col("school_year") == years[-2]), on="school_id", how="semi"
+    )
+    left_out = in_both.height - both.height
     expected: dict[tuple[str, str], int] = {}
     band, big = cfg["change"]["maintained_band_pp"], cfg["change"]["significant_pp"]
     for now, before in both.select(years[-1], years[-2]).iter_rows():
@@ -323,7 +375,10 @@ def test_status_change_grid_places_each_school_all_students(app):
     assert f"All Students at each school, all schools, n = {both.height} groups placed" in title
     captions = " ".join(as_read(c.value) for c in app.caption)
     assert f"status_change_grid.toml version {cfg['version']}" in captions
-    assert "No group was withheld." in captions
+    if left_out:
+        assert f"{counted(left_out, 'withheld group')} (" in captions
+    else:
+        assert "No group was withheld." in captions
 
 
 def test_status_change_grid_leaves_withheld_groups_out(app):

@@ -111,13 +111,36 @@ def test_the_sentinels_are_really_in_the_data(url, tmp_path):
         ).one()
         t = Thresholds.from_settings(settings.load(conn))
         gains = tables.gains(conn, t, None)
+        rollups = tables.district_rollups(conn, None)
     assert tuple(raw) == (7, 3)
+
+    def reason(school: str, group: str) -> list:
+        row = gains.filter((gains["school_id"] == school) & (gains["student_group"] == group))
+        return list(zip(row["suppressed"].to_list(), row["suppression_reason"].to_list(), strict=True))
+
     el = gains.filter((gains["school_id"] == "S1") & (gains["student_group"] == "English Learners"))
     assert el["suppressed"].to_list() == [True] and el["pct_proficient"].to_list() == [None]
-    comp = gains.filter((gains["school_id"] == "S1") & (gains["student_group"] == "Non-English Learners"))
-    assert comp["suppression_reason"].to_list() == ["complementary"]
-    shown = gains.filter((gains["school_id"] == "S2") & (gains["student_group"] == "English Learners"))
-    assert shown["pct_proficient"].to_list() == [50.0]
+    # S1's All Students (101) = English Learners (7) + Non-English Learners (94): its complement is withheld
+    assert reason("S1", "Non-English Learners") == [(True, "complementary")]
+    # the North network's English Learners (S1 7 + S2 30 = 37 tested, 3 + 15 = 18 proficient) is published over
+    # every school, so S2's English Learners would give S1's back (18 - 15 = 3): S2's is withheld (30 tested, far
+    # cheaper than the network's figure), and then S2's Non-English Learners (170; its All Students is 200) as
+    # S2's own complement. S1's English Learners is then anywhere in 0..7 (S2's in 11..18)
+    assert reason("S2", "English Learners") == [(True, "complementary")]
+    assert reason("S2", "Non-English Learners") == [(True, "complementary")]
+    network_el = rollups.filter(
+        (rollups["rollup"] == "network")
+        & (rollups["network"] == "North")
+        & (rollups["student_group"] == "English Learners")
+        & (rollups["year_start"] == 2023)
+    )
+    assert network_el.select("n_tested", "n_proficient", "reason").rows() == [(37, 18, None)]
+    # the neighbours are shown: S1's All Students 57 of 101 (56.4%), S2's 120 of 200 (60%)
+    shown = gains.filter(gains["student_group"] == "All Students").sort("school_id")
+    assert shown.filter(shown["school_id"].is_in(["S1", "S2"]))["pct_proficient"].to_list() == [
+        pytest.approx(100 * 57 / 101),
+        60.0,
+    ]
     # the scanner itself finds every form
     for text in ("42.9%", "43%", "0.429", "3 of 7", "42.857", "57.4", "2.37", "38.2", "66.7%", "3.81", "76.4"):
         assert sd.find_sentinels(f"x {text} y"), text
