@@ -42,7 +42,10 @@ SCHOOL_KEY = ["school_id", "subject", "student_group", "grade", "year_start"]
 ROLLUP_KEY = ["rollup", "network", "subject", "student_group", "year_start"]
 # a publisher's marker that says no student was tested (Oregon's definitions: '--'): a reader knows the count is 0
 NONE_TESTED_MARKERS = ("--",)
-HEADLINE_COST = 4  # a school's All Students costs this many times its size: the figure most pages show
+# a school's All Students with grades combined, the figure most pages show, costs more than a network's figure and
+# less than the district's: withholding it loses a school's headline on every page
+HEADLINE_COST = 1.5e9
+NETWORK_ALL_COST = 1.8e9  # a network's All Students: its headline, dearer than a school's
 ROLLUP_COST = 1e9  # a network figure costs more than any school cell; the district's more than any network's
 
 CELL_PATTERN_SCHEMA = {
@@ -195,12 +198,13 @@ def _decide_year(cells: pl.DataFrame, network_of: pl.DataFrame, t: Thresholds) -
     withheld = np.array([r is not None for r in reason]) & ~(n == 0)  # none tested is known: none proficient
     publisher = np.array([r == "publisher" for r in reason])
     is_school = (frame["_unit"] == "school").to_numpy()
-    headline = (frame["student_group"] == ALL_STUDENTS).to_numpy()  # a school's All Students: what most pages show
-    cost = np.where(
-        is_school,
-        n * np.where(headline, HEADLINE_COST, 1),
-        ROLLUP_COST * np.where(frame["_unit"] == DISTRICT, 2, 1) + n,
+    headline = ((frame["student_group"] == ALL_STUDENTS) & (frame["grade"] == ALL)).to_numpy() & is_school
+    everyone = (frame["student_group"] == ALL_STUDENTS).to_numpy()
+    rollup_cost = np.where(
+        frame["_unit"] == DISTRICT, 2 * ROLLUP_COST, np.where(everyone, NETWORK_ALL_COST, ROLLUP_COST)
     )
+    cost = np.where(is_school, np.where(headline, HEADLINE_COST, 0) + n, rollup_cost + n)
+    cost = _same_figure_same_cost(cost, members, is_school)
     candidate = ~withheld & (n > 0) & ~np.isnan(p)
     need = np.minimum(3, np.where(np.isnan(n), 3, n + 1))
     band = np.floor(n * edge + 1e-9) + 1
@@ -218,6 +222,24 @@ def _decide_year(cells: pl.DataFrame, network_of: pl.DataFrame, t: Thresholds) -
         school.filter(c("reason").is_not_null()).select(list(CELL_PATTERN_SCHEMA)),
         _rollup_figures(frame.filter(c("_unit") != "school"), school.filter(c("grade") == ALL), t),
     )
+
+
+def _same_figure_same_cost(cost: np.ndarray, members: pl.DataFrame, is_school: np.ndarray) -> np.ndarray:
+    """A relation of one part between two school cells says they are the same figure (a school's only grade and its
+    grades combined; a group that is all of All Students): withholding either withholds both, so each costs what
+    the dearer does. (A network of one school is left out: its figure is priced as a network's.)"""
+    size = members.group_by("_rel").agg(pl.len().alias("_m"))
+    pairs = members.join(size.filter(c("_m") == 2), on="_rel").sort("_rel", "_coef")
+    if pairs.is_empty():
+        return cost
+    cells = pairs["_i"].to_numpy().reshape(-1, 2)
+    cells = cells[is_school[cells[:, 0]] & is_school[cells[:, 1]]]
+    cost = cost.copy()
+    for _ in range(4):  # chains: All Students by grade = the group = its grades combined = All Students combined
+        dearer = np.maximum(cost[cells[:, 0]], cost[cells[:, 1]])
+        np.maximum.at(cost, cells[:, 0], dearer)
+        np.maximum.at(cost, cells[:, 1], dearer)
+    return cost
 
 
 def _rollup_figures(roll: pl.DataFrame, combined: pl.DataFrame, t: Thresholds) -> pl.DataFrame:

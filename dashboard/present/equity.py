@@ -97,7 +97,8 @@ def equity(
     )
     if "basis" in levels.columns:  # the note says how a rollup was summed; the table need not
         if (levels["basis"] == PUBLISHED_SCHOOLS).any():
-            v.notes["levels"] = " ".join(x for x in (v.notes["levels"], PUBLISHED_NOTE) if x)
+            before = (v.notes["levels"] or "").rstrip()
+            v.notes["levels"] = f"{before}{'' if not before or before.endswith('.') else '.'} {PUBLISHED_NOTE}".strip()
         v.frames["levels"] = levels.drop("basis")
     latest = gains["year_start"].max() if gains.height else None
     g = gains.filter(c("year_start") == latest) if latest is not None else gains

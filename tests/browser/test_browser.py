@@ -66,7 +66,7 @@ def browser_page(server):
         page.get_by_role("textbox", name="Username").fill("admin")
         page.get_by_role("textbox", name="Password").fill(demo.DEMO_PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_selector('h1:has-text("District overview")', timeout=30_000)
+        page.wait_for_selector('h1:has-text("District overview")', timeout=120_000)  # a loaded 2-core host
         wait_cookie(context, present=True)  # the tests below open pages by URL: new sessions, signed in by it
         yield page
         context.close()
@@ -208,7 +208,7 @@ def presenter(server, browser_page):
     page.get_by_role("textbox", name="Username").fill("board")
     page.get_by_role("textbox", name="Password").fill(demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_selector('h1:has-text("District overview")', timeout=30_000)
+    page.wait_for_selector('h1:has-text("District overview")', timeout=120_000)  # a loaded 2-core host
     yield page
     context.close()
 

@@ -53,10 +53,9 @@ def test_board_member_builds_the_district_pack(demo_url, monkeypatch):
     deck = Presentation(io.BytesIO(files["pptx"][1]))
     charts = sum(any(shape.shape_type == 13 for shape in slide.shapes) for slide in deck.slides)
     pngs = zipfile.ZipFile(io.BytesIO(files["png"][1])).namelist()
-    # the sample district: the schools' proficiency (2 slides of up to 8 schools: the schools whose All Students is
-    # published; the district's pattern withholds the rest, issue 14), two subjects' levels and change (each on 2
-    # slides of 6 groups with All Students), trust, CPL and readiness (3 slides each) and culture: 20 charts
-    assert charts == len(pngs) == 20
+    # the sample district: the schools' proficiency (3 slides of 8 schools), two subjects' levels and change (each on
+    # 2 slides of 6 groups with All Students), trust, CPL and readiness (3 slides each) and culture: 21 charts
+    assert charts == len(pngs) == 21
     assert deck.slides[1].shapes.title.text.startswith("Board goals and their status, district, as of 2025-26")
 
 
