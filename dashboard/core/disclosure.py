@@ -22,7 +22,6 @@ Pure polars and numpy; the pattern is stored at load (``dashboard.ingest.summari
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -368,10 +367,3 @@ def _members(parts: pl.DataFrame, total: str | list[str], kind: str) -> pl.DataF
     totals = parts.select(pl.lit(kind).alias("_kind"), key.alias("_key"), c("_t").alias("_i"),
                           pl.lit(1.0).alias("_coef")).unique()  # fmt: skip
     return pl.concat([totals, part_rows])
-
-
-def whole_counts(lo: float, hi: float) -> int:
-    """The whole counts in [lo, hi]."""
-    if hi == math.inf:
-        return 10**9
-    return max(0, math.floor(hi + 1e-9) - math.ceil(lo - 1e-9) + 1)

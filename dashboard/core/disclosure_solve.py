@@ -245,7 +245,7 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
         (pr.coef[mem][inside], (row_of[inside], local[pr.cell[mem][inside]])), shape=(len(rels), len(members))
     )
     rhs = b[rels]
-    bounds = np.column_stack([pr.lo[members], np.where(np.isinf(pr.hi[members]), np.inf, pr.hi[members])])
+    bounds = np.column_stack([pr.lo[members], pr.hi[members]])
     seen_lo = np.full(len(members), np.inf)
     seen_hi = np.full(len(members), -np.inf)
     points = []
