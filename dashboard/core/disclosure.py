@@ -202,7 +202,8 @@ def _decide_year(cells: pl.DataFrame, network_of: pl.DataFrame, t: Thresholds) -
     rollup_cost = np.where(
         frame["_unit"] == DISTRICT, 2 * ROLLUP_COST, np.where(everyone, NETWORK_ALL_COST, ROLLUP_COST)
     )
-    cost = np.where(is_school, np.where(headline, HEADLINE_COST, 0) + n, rollup_cost + n)
+    size = np.nan_to_num(n, nan=0.0)  # a publisher's cell with no count is withheld already: it costs nothing more
+    cost = np.where(is_school, np.where(headline, HEADLINE_COST, 0) + size, rollup_cost + size)
     cost = _same_figure_same_cost(cost, members, is_school)
     candidate = ~withheld & (n > 0) & ~np.isnan(p)
     need = np.minimum(3, np.where(np.isnan(n), 3, n + 1))

@@ -32,8 +32,6 @@ from scipy.sparse.csgraph import connected_components
 EPS = 1e-7
 SEEN_POINTS = 6  # extreme points per component before cells are solved one by one
 RELEASE_MAX = 5_000  # added cells of a year beyond which the release pass is skipped (it tries them one by one)
-LP_MAX_WITHHELD = 6_000  # withheld cells of a school year up to which the whole system is checked by LP
-LP_MAX_COMPONENT = 1_500  # withheld cells of one linked component up to which it is checked by LP
 
 
 @dataclass
@@ -62,19 +60,19 @@ def protect(pr: Problem, withheld: np.ndarray) -> np.ndarray:
     """Withhold published cells until the system is safe; returns the cells added (bool, beside ``withheld``).
     Then each added cell, the costliest first, is released where every relation it is in stays safe without it,
     and the whole system is made safe again (a cell the system needs is withheld again, or another in its place).
-    The whole-system check (2.) runs where the school year has at most ``LP_MAX_WITHHELD`` withheld cells to start
-    with, on components of at most ``LP_MAX_COMPONENT``; beyond, the relations are checked one by one only."""
+    Both checks run on every school year and every component, whatever its size: the relations one by one miss
+    what a reader finds by chaining them (on the Oregon file, 509 second cells that only the whole-system check
+    asks for), so no size falls back to them alone."""
     unknown = withheld.copy()
     added = np.zeros_like(withheld)
-    cap = LP_MAX_COMPONENT if withheld.sum() <= LP_MAX_WITHHELD else 0
-    _fixed_point(pr, unknown, added, cap)
+    _fixed_point(pr, unknown, added)
     if 0 < added.sum() <= RELEASE_MAX and _release(pr, unknown, added):
-        _fixed_point(pr, unknown, added, cap)
+        _fixed_point(pr, unknown, added)
     return added
 
 
-def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray, lp_max_unknowns: int) -> None:
-    """Both checks, alternately, until neither withholds anything more (``lp_max_unknowns`` 0: the first only)."""
+def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
+    """Both checks, alternately, until neither withholds anything more."""
     nrel = int(pr.rel.max()) + 1 if len(pr.rel) else 0
     verified = np.zeros_like(unknown)  # safe in the whole system (stays so as cells are added)
     checked_parts = np.full(nrel, -1)  # withheld parts of each relation when its sum was last found not pinned
@@ -85,15 +83,13 @@ def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray, lp_max_unk
         pr.lo[band], pr.hi[band], pr.banded[band] = 0.0, np.nan_to_num(pr.size[band], nan=np.inf), False
         pr.need[band] = np.minimum(3, pr.size[band] + 1)
 
-    for _ in range(500):
+    while True:  # ends: each round withholds a published cell or a band wholly, and there are finitely many
         while True:
             picked = _cheapest(pr, unknown, _relation_failures(pr, unknown, nrel))
             if not len(picked):
                 break
             withhold(picked)
-        if not lp_max_unknowns:
-            break
-        _, _, picks = _system_failures(pr, unknown, nrel, verified, checked_parts, lp_max_unknowns)
+        _, _, picks = _system_failures(pr, unknown, nrel, verified, checked_parts)
         picked = np.unique(np.array(picks, dtype=np.int64))
         if not len(picked):
             break
@@ -188,7 +184,7 @@ def _relation_failures(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarra
     return failing | pinned
 
 
-def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts, cap: int):
+def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts):
     """The whole system by LP, per component: (failing cells, relations with a pinned sum). Marks ``verified``."""
     r, i, a = pr.rel, pr.cell, pr.coef
     u = unknown[i]
@@ -218,8 +214,8 @@ def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts, c
         comp = comp_of_cell[order[s]]
         mem = by_comp[member_starts[comp] : member_starts[comp + 1]]
         rels = np.unique(r[mem])
-        if not len(rels) or len(members) > cap:
-            verified[todo] = True  # no relation: the bounds alone (checked by need at primary); too large: rules only
+        if not len(rels):
+            verified[todo] = True  # no relation: the bounds alone (checked by need at primary)
             continue
         changed = rels[(parts_now[rels] >= 2) & (checked_parts[rels] != parts_now[rels])]
         if not len(todo) and not len(changed):
@@ -293,9 +289,14 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
 
     picks: list[int] = []
 
-    def pick() -> None:
-        """The cheapest helper of the last two LPs (a minimum and a maximum), unless one is picked already."""
+    def pick(rows: np.ndarray) -> None:
+        """The cheapest helper of the last two LPs (a minimum and a maximum), unless one is picked already; where
+        the duals name none, the cheapest published member of ``rows`` (the narrow cell's relations, or the pinned
+        relation; else the component's), so that whatever fails always gets something withheld for it."""
         found = np.unique(np.concatenate([helpers(y, x) for y, x in zip(duals[-2:], points[-2:], strict=True)]))
+        if not len(found):
+            found = pub_cells[np.isin(pub_rows, rows)]
+            found = found if len(found) else pub_cells
         if len(found) and not np.isin(found, picks).any():
             picks.append(int(found[np.argmin(pr.cost[found])]))
 
@@ -315,7 +316,7 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
         hi = high[j] if high is not None else np.inf
         if _counts(np.array([lo]), np.array([hi]))[0] < pr.need[x]:
             bad.append(int(x))
-            pick()
+            pick(row_of[pr.cell[mem] == x])
     pinned = []
     cells_of = pr.cell[mem]
     part_of = inside & (pr.coef[mem] < 0) & pr.audited[cells_of]
@@ -335,7 +336,7 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
         s_hi = high[idx].sum() if high is not None else np.inf
         if s_hi <= EPS or s_lo >= total - EPS:
             pinned.append(int(rr))
-            pick()
+            pick(np.searchsorted(rels, [rr]))
     return bad, pinned, picks
 
 
