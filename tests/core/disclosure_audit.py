@@ -712,10 +712,15 @@ def truth_check(system: System) -> list[str]:
     return out
 
 
-def releasing_breaks(system: System, reasons: Iterable[str] = ("complementary",)) -> tuple[int, int, list[str]]:
+def releasing_breaks(
+    system: System, reasons: Iterable[str] = ("complementary",), sample: int | None = None
+) -> tuple[int, int, list[str]]:
     """The "not wasteful" check: for each cell withheld for ``reasons``, publish it alone (its true count becomes
     known) and re-audit its component. Returns (cells whose release breaks the audit, cells tried, examples of
-    cells whose release breaks nothing). A cell whose component fails already is not tried (nothing to break)."""
+    cells whose release breaks nothing). A cell whose component fails already is not tried (nothing to break).
+    ``sample``: try only that many of them, drawn at random with a fixed seed from the cells in key order (each
+    release is a fresh audit of its component, about 0.3 s on the sample district; 200 of ~1,200 estimate the share
+    within about 3 points)."""
     reasons = set(reasons)
     baseline, _ = _components(system)
     failing = {
@@ -726,9 +731,18 @@ def releasing_breaks(system: System, reasons: Iterable[str] = ("complementary",)
     }
     tried = broke = 0
     spare = []
-    for cell in system.cells.values():
-        if cell.known or cell.reason not in reasons or cell.truth is None or cell.key in failing:
-            continue
+    eligible = sorted(
+        (
+            c
+            for c in system.cells.values()
+            if not c.known and c.reason in reasons and c.truth is not None and c.key not in failing
+        ),
+        key=lambda c: repr(c.key),
+    )
+    if sample is not None and len(eligible) > sample:
+        picked = np.random.default_rng(14).choice(len(eligible), size=sample, replace=False)
+        eligible = [eligible[i] for i in sorted(picked)]
+    for cell in eligible:
         tried += 1
         comps, _ = _components(system, {cell.key: float(cell.truth)})
         linked = {k for rel in system.relations if cell.key in (rel.total, *rel.parts) for k in (rel.total, *rel.parts)}

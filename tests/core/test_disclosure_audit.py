@@ -467,7 +467,9 @@ def test_the_union_of_every_view_discloses_nothing(district, union_system):
 
 @pytest.mark.slow
 def test_secondary_cells_are_not_wasted(district, union_system):
-    broke, tried, spare = releasing_breaks(union_system)
+    # a fixed random sample of 200 complementary cells of the ~1,100-1,400 at each seed (each release is a fresh
+    # audit; all of them took 20 minutes of the suite): the share is estimated within about 3 points
+    broke, tried, spare = releasing_breaks(union_system, sample=200)
     assert tried, "no complementary cell to judge: the sample always needs some"
     share = broke / tried
     print(
