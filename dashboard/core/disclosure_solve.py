@@ -292,7 +292,8 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
     def pick(rows: np.ndarray) -> None:
         """The cheapest helper of the last two LPs (a minimum and a maximum), unless one is picked already; where
         the duals name none, the cheapest published member of ``rows`` (the narrow cell's relations, or the pinned
-        relation; else the component's), so that whatever fails always gets something withheld for it."""
+        relation; else the component's), so that whatever fails gets something withheld for it while the component
+        has a published cell left."""
         found = np.unique(np.concatenate([helpers(y, x) for y, x in zip(duals[-2:], points[-2:], strict=True)]))
         if not len(found):
             found = pub_cells[np.isin(pub_rows, rows)]

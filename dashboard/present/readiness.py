@@ -49,8 +49,7 @@ def readiness_spread(votes: pl.DataFrame, highlight: str | None = None) -> pl.Da
         )
         .sort("school_year")
     )
-    # no school to draw (a principal's page before any vote): an empty line, not a comparison with None
-    mine = last.filter(c("school_id") == (highlight or "")).select(
+    mine = last.filter(c("school_id").is_in([highlight] if highlight else [])).select(  # None: no school drawn
         "school_year", c("pct_ready_of_cast").alias("highlight")
     )
     return spread.join(mine, on="school_year", how="left")
