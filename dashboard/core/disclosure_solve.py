@@ -29,8 +29,12 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from dashboard.core.disclosure_protection import Index, protection
+
 EPS = 1e-7
 SEEN_POINTS = 6  # extreme points per component before cells are solved one by one
+DEAR = 1e8  # a figure of a rollup or a school's headline (they cost 1e9 or more; any other cell its size)
+DEAR_RELEASE_MAX = 200  # dear cells of a year tried for release against the whole system
 RELEASE_MAX = 5_000  # added cells of a year beyond which the release pass is skipped (it tries them one by one)
 
 
@@ -68,7 +72,48 @@ def protect(pr: Problem, withheld: np.ndarray) -> np.ndarray:
     _fixed_point(pr, unknown, added)
     if 0 < added.sum() <= RELEASE_MAX and _release(pr, unknown, added):
         _fixed_point(pr, unknown, added)
+    _release_dear(pr, unknown, added)
     return added
+
+
+def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
+    """Release added cells that cost ``DEAR`` or more (the rollups' figures), the costliest first, where the whole
+    system stays safe without them: the component each was in is checked again by linear programming (releasing a
+    cell narrows only the intervals of its own component). At most ``DEAR_RELEASE_MAX`` tries per school year."""
+    dear = np.flatnonzero(added & (pr.cost >= DEAR) & ~np.isnan(pr.value))
+    if not len(dear):
+        return
+    dear = dear[np.argsort(-pr.cost[dear], kind="stable")][:DEAR_RELEASE_MAX]
+    nrel = int(pr.rel.max()) + 1
+    index = Index(pr, len(unknown))
+    label = _labels(pr, unknown, nrel)
+    parts_now = np.bincount(pr.rel, unknown[pr.cell] & (pr.coef < 0) & pr.audited[pr.cell], nrel)
+    for k in dear:
+        comp = unknown & (label == label[k])
+        unknown[k] = False
+        verified = ~comp
+        verified[k] = True
+        rels_in = np.zeros(nrel, dtype=bool)
+        rels_in[pr.rel[comp[pr.cell]]] = True
+        checked = np.where(rels_in, -1, parts_now)
+        cells, rels, _ = _system_failures(pr, unknown, nrel, verified, checked, index)
+        if len(cells) or len(rels):
+            unknown[k] = True
+        else:
+            added[k] = False
+
+
+def _labels(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarray:
+    """Each cell's component (cells linked through relations where both are withheld); -1 for a published cell."""
+    cells = np.flatnonzero(unknown)
+    pos = np.full(len(unknown), -1)
+    pos[cells] = np.arange(len(cells))
+    u = unknown[pr.cell]
+    g = sparse.coo_matrix((np.ones(u.sum()), (pos[pr.cell[u]], pr.rel[u])), shape=(len(cells), nrel)).tocsr()
+    _, label = connected_components(sparse.bmat([[None, g], [g.T, None]]).tocsr(), directed=False)
+    out = np.full(len(unknown), -1)
+    out[cells] = label[: len(cells)]
+    return out
 
 
 def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
@@ -83,13 +128,14 @@ def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
         pr.lo[band], pr.hi[band], pr.banded[band] = 0.0, np.nan_to_num(pr.size[band], nan=np.inf), False
         pr.need[band] = np.minimum(3, pr.size[band] + 1)
 
+    index = Index(pr, len(unknown))
     while True:  # ends: each round withholds a published cell or a band wholly, and there are finitely many
         while True:
             picked = _cheapest(pr, unknown, _relation_failures(pr, unknown, nrel))
             if not len(picked):
                 break
             withhold(picked)
-        _, _, picks = _system_failures(pr, unknown, nrel, verified, checked_parts)
+        _, _, picks = _system_failures(pr, unknown, nrel, verified, checked_parts, index)
         picked = np.unique(np.array(picks, dtype=np.int64))
         if not len(picked):
             break
@@ -184,7 +230,7 @@ def _relation_failures(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarra
     return failing | pinned
 
 
-def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts):
+def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts, index: Index):
     """The whole system by LP, per component: (failing cells, relations with a pinned sum). Marks ``verified``."""
     r, i, a = pr.rel, pr.cell, pr.coef
     u = unknown[i]
@@ -221,7 +267,7 @@ def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts):
         if not len(todo) and not len(changed):
             continue
         local[members] = np.arange(len(members))
-        fc, fr, fp = _component(pr, members, rels, mem, local, b, unknown, todo, changed)
+        fc, fr, fp = _component(pr, members, rels, mem, local, b, unknown, todo, changed, index)
         local[members] = -1
         bad_picks += fp
         verified[np.setdiff1d(todo, fc)] = True
@@ -232,7 +278,7 @@ def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts):
     return bad_cells, bad_rels, bad_picks
 
 
-def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_rels):
+def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_rels, index: Index):
     """One component's LP checks: (failing cells, relations with a pinned sum, the cells picked to mend them).
     ``mem``: the indices of its relations' members; ``local``: each of its cells' column."""
     row_of = np.searchsorted(rels, pr.rel[mem])
@@ -289,17 +335,24 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
 
     picks: list[int] = []
 
-    def pick(rows: np.ndarray) -> None:
-        """The cheapest helper of the last two LPs (a minimum and a maximum), unless one is picked already; where
-        the duals name none, the cheapest published member of ``rows`` (the narrow cell's relations, or the pinned
-        relation; else the component's), so that whatever fails gets something withheld for it while the component
-        has a published cell left."""
+    def choice(rows: np.ndarray) -> tuple[int | None, bool]:
+        """The cheapest helper of the last two LPs (a minimum and a maximum); where the duals name none, the
+        cheapest published member of ``rows`` (the narrow cell's relations, or the pinned relation; else the
+        component's). With it, whether one of those candidates is picked already."""
         found = np.unique(np.concatenate([helpers(y, x) for y, x in zip(duals[-2:], points[-2:], strict=True)]))
         if not len(found):
             found = pub_cells[np.isin(pub_rows, rows)]
             found = found if len(found) else pub_cells
-        if len(found) and not np.isin(found, picks).any():
-            picks.append(int(found[np.argmin(pr.cost[found])]))
+        if not len(found):
+            return None, False
+        return int(found[np.argmin(pr.cost[found])]), bool(np.isin(found, picks).any())
+
+    def pick(rows: np.ndarray) -> None:
+        """Withhold ``choice(rows)`` unless a candidate is picked already, so that whatever fails gets something
+        withheld for it while the component has a published cell left."""
+        chosen, already = choice(rows)
+        if chosen is not None and not already:
+            picks.append(chosen)
 
     rng = np.random.default_rng(14)
     for k in range(SEEN_POINTS if len(todo) > SEEN_POINTS else 0):
@@ -317,7 +370,15 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
         hi = high[j] if high is not None else np.inf
         if _counts(np.array([lo]), np.array([hi]))[0] < pr.need[x]:
             bad.append(int(x))
-            pick(row_of[pr.cell[mem] == x])
+            rows = row_of[pr.cell[mem] == x]
+            chosen, _ = choice(rows)
+            if chosen is None or pr.cost[chosen] >= DEAR:  # the duals name a rollup or a headline: look further
+                fix = protection(pr, unknown, index, int(x))
+                if len(fix):
+                    if not np.isin(fix, picks).any():
+                        picks.extend(int(k) for k in fix)
+                    continue
+            pick(rows)
     pinned = []
     cells_of = pr.cell[mem]
     part_of = inside & (pr.coef[mem] < 0) & pr.audited[cells_of]

@@ -507,16 +507,8 @@ def utility(district) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-# Measured on 2026-12-02 with the engine: at seed 7 the networks' figures are published for 69-85% of their large cells
-# (the district's for 95%): a small group's network figures protect each other through the district's sum, and the
-# engine has no cheaper cell to withhold there. Strict: the day it reaches 80%, this turns into a failure.
-UTILITY_SHORT = {7: "issue 14 open: at seed 7, North, East and Central networks publish 69-76% of their large cells"}
-
-
 @pytest.mark.slow
-def test_utility(district, request):
-    if district["seed"] in UTILITY_SHORT:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=UTILITY_SHORT[district["seed"]]))
+def test_utility(district):
     shares = utility(district)
     print({k: f"{a}/{b} = {a / b:.0%}" for k, (a, b) in sorted(shares.items())})
     published_d, large_d = shares["district"]
