@@ -43,6 +43,20 @@ def _idle(page, timeout: float = 180) -> None:
     pytest.fail("the page did not settle")
 
 
+def _wait_text(page, text: str, shot, timeout: float = 180_000) -> None:
+    """Wait for ``text``; on a timeout, fail with what the page shows instead (and a screenshot beside it)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(text).first.wait_for(timeout=timeout)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(shot), full_page=True)
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        pytest.fail(
+            f"{text!r} did not appear in {timeout / 1000:.0f} s; the page shows (screenshot {shot}):\n{shown[:3000]}"
+        )
+
+
 def test_a_new_user_loads_a_real_oregon_file_by_the_suggestions_alone(tmp_path):
     require_chromium()
     if not OREGON.is_file():
@@ -77,14 +91,15 @@ def test_a_new_user_loads_a_real_oregon_file_by_the_suggestions_alone(tmp_path):
             started = time.time()
             page.goto(base + "/data", wait_until="domcontentloaded")
             page.wait_for_selector('h1:has-text("Data")', timeout=30_000)
+            _idle(page)  # a user drops the file on a drawn page: a file set during the first run can be lost
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(OREGON))
-            page.get_by_text("rows are ready to load").wait_for(timeout=180_000)  # suggested, then every row checked
+            _wait_text(page, "rows are ready to load", tmp_path / "check.png")  # suggested, then every row checked
             suggested = time.time()
             assert page.get_by_text("the source is achievement").count() >= 1  # the source, guessed
             page.screenshot(path=str(tmp_path / "suggested.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0
             page.get_by_role("button", name="Validate and load").click()  # the suggestions as they are
-            page.get_by_text("Loaded.").wait_for(timeout=300_000)
+            _wait_text(page, "Loaded.", tmp_path / "load.png", timeout=300_000)
             loaded = time.time()
             page.goto(base + "/equity", wait_until="domcontentloaded")
             page.wait_for_selector('h1:has-text("Equity and achievement")', timeout=60_000)
