@@ -130,7 +130,7 @@ def overview(
             delta = change_label(last["pct_proficient"] - prior["pct_proficient"][0], None, signal)
             v.extra["district_signal"] = signal
         latest_year = last["school_year"]
-        label = f"All Students % proficient, {scope_label + ', ' if scope_label else ''}{latest_year}"
+        label = f"All Students % proficient (all subjects), {scope_label + ', ' if scope_label else ''}{latest_year}"
         v.kpis.append((label, f"{last['pct_proficient']:.1f}%", delta))
         v.extra["district_pct"] = last["pct_proficient"]
         bench = (
@@ -142,7 +142,7 @@ def overview(
             b = bench.row(0, named=True)
             v.kpis.append(
                 (
-                    f"District benchmark, all {b['district_schools']} schools, {latest_year}",
+                    f"District benchmark (all subjects), all {b['district_schools']} schools, {latest_year}",
                     f"{b['pct_proficient']:.1f}%",
                     None,
                 )

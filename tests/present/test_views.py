@@ -117,7 +117,7 @@ def test_overview_rolls_up_by_counts_not_mean_of_percents():
     kpis = {label: (value, delta) for label, value, delta in v.kpis}
     # 2025: (60 + 90) / (100 + 300) = 37.5%; 2024: (50 + 10) / (100 + 50) = 40.0%; change -2.5 pp, and its 95%
     # interval (Newcombe: about -11.6 to +6.2) holds zero
-    assert kpis["All Students % proficient, 2025-26"] == ("37.5%", "-2.5 pp, within noise")
+    assert kpis["All Students % proficient (all subjects), 2025-26"] == ("37.5%", "-2.5 pp, within noise")
     assert kpis["Schools"] == ("2", None)
     assert kpis["CPL consistency: share of team-weeks with a meeting, 2025-26"] == ("57%", None)
     assert kpis["Schools whose latest readiness vote passed"] == ("1 of 2", None)
@@ -126,7 +126,7 @@ def test_overview_rolls_up_by_counts_not_mean_of_percents():
         pl.DataFrame({"School": ["School S2"], "Why it needs attention": ["trust index 40 is below 50"]}),
     )
     north = overview.overview(s, c, T, network="North")
-    assert {a: b for a, b, _ in north.kpis}["All Students % proficient, 2025-26"] == "60.0%"
+    assert {a: b for a, b, _ in north.kpis}["All Students % proficient (all subjects), 2025-26"] == "60.0%"
     assert overview.overview(s, c, T, network="Nowhere").empty
 
 

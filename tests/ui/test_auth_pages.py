@@ -318,8 +318,8 @@ def test_coach_rollup_is_over_their_schools_beside_the_district_benchmark(env):
     at = signed_in("coach")
     at.run()
     labels = {m.label: m.value for m in at.metric}
-    own = next(v for k, v in labels.items() if k.startswith("All Students % proficient, your 2 schools"))
-    bench = next(v for k, v in labels.items() if k.startswith("District benchmark, all 5 schools"))
+    own = next(v for k, v in labels.items() if k.startswith("All Students % proficient (all subjects), your 2 schools"))
+    bench = next(v for k, v in labels.items() if k.startswith("District benchmark (all subjects), all 5 schools"))
     # S1 and S2 All Students 2023-24: (57 + 120) / (101 + 200); district: (57+120+96+66+44) / (101+200+150+120+80)
     assert own == f"{100 * 177 / 301:.1f}%"
     assert bench == f"{100 * 383 / 651:.1f}%"

@@ -109,7 +109,7 @@ def test_overview_metrics_match_the_sample_files(app, sample_url):
     pct = 100 * year["n_proficient"].sum() / year["n_tested"].sum()
     prior = rows.filter(pl.col("school_year") == sorted(every["school_year"].unique())[-2])
     prior_pct = 100 * prior["n_proficient"].sum() / prior["n_tested"].sum()
-    tile = next(m for m in app.metric if as_read(m.label) == f"All Students % proficient, {latest}")
+    tile = next(m for m in app.metric if as_read(m.label) == f"All Students % proficient (all subjects), {latest}")
     assert tile.value == f"{pct:.1f}%"
     assert tile.proto.body == f"{pct:.1f}%"
     assert tile.delta == f"{pct - prior_pct:+.1f} pp"  # of thousands of students: beyond noise
