@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from dashboard.core.disclosure_lp import EPS, movement
 
 if TYPE_CHECKING:
     from dashboard.core.disclosure_solve import Problem
 
-EPS = 1e-7
 PROTECTION_DEPTH = 6  # relations away from the cell: the movement is looked for among the cells this near
 PROTECTION_MAX_CELLS = 4_000  # ... or fewer: a wider ring (the district's sum reaches every school) is left out
 PROTECTION_COST_SCALE = 1e6  # a published cell's weight per count: its cost over this, plus one
@@ -92,39 +93,21 @@ def protection(pr: Problem, unknown: np.ndarray, index: Index, x: int) -> np.nda
     for amount, sign in ((u, 1.0), (d, -1.0)):
         if amount <= EPS:
             continue
-        y = _movement(A, up, down, weight, j, sign * amount)
+        y = movement(A, up, down, weight, j, sign * amount)
         if y is None:
             return np.array([], dtype=np.int64)
         found.append(cells[(np.abs(y) > 1e-6) & ~withheld])
     return np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
 
 
-def _movement(A, up, down, weight, j: int, amount: float) -> np.ndarray | None:
-    """The cheapest movement ``y`` (``A y = 0``, ``-down <= y <= up``) with ``y[j] = amount``: y = plus - minus."""
-    n = A.shape[1]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    full = sparse.hstack([A, -A]).tocsc()
-    lower = np.zeros(2 * n)
-    upper = np.r_[up, down].astype(float)
-    if amount > 0:
-        lower[j], upper[n + j] = amount, 0.0
-    else:
-        lower[n + j], upper[j] = -amount, 0.0
-    if upper[j] < lower[j] - EPS or upper[n + j] < lower[n + j] - EPS:
-        return None
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 2 * n, A.shape[0]
-    lp.col_cost_ = np.r_[weight, weight].astype(float)
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    lp.row_lower_ = lp.row_upper_ = np.zeros(A.shape[0])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = full.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = full.indices.astype(np.int32)
-    lp.a_matrix_.value_ = full.data.astype(float)
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    sol = np.asarray(h.getSolution().col_value)
-    return sol[:n] - sol[n:]
+def components(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarray:
+    """Each cell's component (cells linked through relations where both are withheld); -1 for a published cell."""
+    cells = np.flatnonzero(unknown)
+    pos = np.full(len(unknown), -1)
+    pos[cells] = np.arange(len(cells))
+    u = unknown[pr.cell]
+    g = sparse.coo_matrix((np.ones(u.sum()), (pos[pr.cell[u]], pr.rel[u])), shape=(len(cells), nrel)).tocsr()
+    _, label = connected_components(sparse.bmat([[None, g], [g.T, None]]).tocsr(), directed=False)
+    out = np.full(len(unknown), -1)
+    out[cells] = label[: len(cells)]
+    return out

@@ -19,19 +19,15 @@ fails:
 from __future__ import annotations
 
 import itertools
-import os
-import sys
 from dataclasses import dataclass
-from functools import cache
 
-import highspy
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from dashboard.core.disclosure_protection import Index, protection
+from dashboard.core.disclosure_lp import EPS, Model
+from dashboard.core.disclosure_protection import Index, components, protection
 
-EPS = 1e-7
 SEEN_POINTS = 6  # extreme points per component before cells are solved one by one
 DEAR = 1e8  # a figure of a rollup or a school's headline (they cost 1e9 or more; any other cell its size)
 DEAR_RELEASE_MAX = 200  # dear cells of a year tried for release against the whole system
@@ -86,7 +82,7 @@ def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
     dear = dear[np.argsort(-pr.cost[dear], kind="stable")][:DEAR_RELEASE_MAX]
     nrel = int(pr.rel.max()) + 1
     index = Index(pr, len(unknown))
-    label = _labels(pr, unknown, nrel)
+    label = components(pr, unknown, nrel)
     parts_now = np.bincount(pr.rel, unknown[pr.cell] & (pr.coef < 0) & pr.audited[pr.cell], nrel)
     for k in dear:
         comp = unknown & (label == label[k])
@@ -101,19 +97,6 @@ def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
             unknown[k] = True
         else:
             added[k] = False
-
-
-def _labels(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarray:
-    """Each cell's component (cells linked through relations where both are withheld); -1 for a published cell."""
-    cells = np.flatnonzero(unknown)
-    pos = np.full(len(unknown), -1)
-    pos[cells] = np.arange(len(cells))
-    u = unknown[pr.cell]
-    g = sparse.coo_matrix((np.ones(u.sum()), (pos[pr.cell[u]], pr.rel[u])), shape=(len(cells), nrel)).tocsr()
-    _, label = connected_components(sparse.bmat([[None, g], [g.T, None]]).tocsr(), directed=False)
-    out = np.full(len(unknown), -1)
-    out[cells] = label[: len(cells)]
-    return out
 
 
 def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
@@ -294,7 +277,7 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
 
     duals: list[np.ndarray] = []
 
-    lp = _Model(A, rhs, bounds)
+    lp = Model(A, rhs, bounds)
 
     def solve(obj):
         found = lp.solve(obj)
@@ -400,52 +383,3 @@ def _component(pr: Problem, members, rels, mem, local, b, unknown, todo, check_r
             pinned.append(int(rr))
             pick(np.searchsorted(rels, [rr]))
     return bad, pinned, picks
-
-
-@cache
-def _silence_banner() -> None:
-    """HiGHS prints its banner on the process's standard output (the C library's) when the first solver is made:
-    make that one with the descriptor pointed at the null device, so a CLI's output (an export to stdout) stays
-    clean."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-
-
-class _Model:
-    """One component's LP in HiGHS, kept between solves: only the objective changes, so each solve starts from the
-    last basis (tens of microseconds, where building the model anew took milliseconds)."""
-
-    def __init__(self, A: sparse.csr_matrix, rhs: np.ndarray, bounds: np.ndarray):
-        _silence_banner()
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        csc = A.tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-        lp.col_cost_ = np.zeros(A.shape[1])
-        lp.col_lower_ = bounds[:, 0].astype(float)
-        lp.col_upper_ = np.where(np.isinf(bounds[:, 1]), highspy.kHighsInf, bounds[:, 1]).astype(float)
-        lp.row_lower_ = lp.row_upper_ = rhs.astype(float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csc.data.astype(float)
-        self.h.passModel(lp)
-        self.cols = np.arange(A.shape[1], dtype=np.int32)
-
-    def solve(self, objective: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """The minimiser of ``objective`` and the rows' duals (d minimum / d right-hand side); None when there is
-        none (unbounded)."""
-        self.h.changeColsCost(len(self.cols), self.cols, objective.astype(float))
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        sol = self.h.getSolution()
-        return np.asarray(sol.col_value), np.asarray(sol.row_dual)
