@@ -30,26 +30,31 @@ def silence_banner() -> None:
         os.close(null)
 
 
+def _highs(csc: sparse.csc_matrix, cost, lower, upper, rhs) -> highspy.Highs:
+    """A quiet HiGHS solver holding min ``cost . x`` subject to ``csc x = rhs``, ``lower <= x <= upper``."""
+    silence_banner()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = csc.shape[1], csc.shape[0]
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.asarray(lower, dtype=float)
+    lp.col_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper).astype(float)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = csc.data.astype(float)
+    h.passModel(lp)
+    return h
+
+
 class Model:
     """One component's LP in HiGHS, kept between solves: only the objective changes, so each solve starts from the
     last basis (tens of microseconds, where building the model anew took milliseconds)."""
 
     def __init__(self, A: sparse.csr_matrix, rhs: np.ndarray, bounds: np.ndarray):
-        silence_banner()
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        csc = A.tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-        lp.col_cost_ = np.zeros(A.shape[1])
-        lp.col_lower_ = bounds[:, 0].astype(float)
-        lp.col_upper_ = np.where(np.isinf(bounds[:, 1]), highspy.kHighsInf, bounds[:, 1]).astype(float)
-        lp.row_lower_ = lp.row_upper_ = rhs.astype(float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csc.data.astype(float)
-        self.h.passModel(lp)
+        self.h = _highs(A.tocsc(), np.zeros(A.shape[1]), bounds[:, 0], bounds[:, 1], rhs)
         self.cols = np.arange(A.shape[1], dtype=np.int32)
 
     def solve(self, objective: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -66,10 +71,6 @@ class Model:
 def movement(A, up, down, weight, j: int, amount: float) -> np.ndarray | None:
     """The cheapest movement ``y`` (``A y = 0``, ``-down <= y <= up``) with ``y[j] = amount``: y = plus - minus."""
     n = A.shape[1]
-    silence_banner()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    full = sparse.hstack([A, -A]).tocsc()
     lower = np.zeros(2 * n)
     upper = np.r_[up, down].astype(float)
     if amount > 0:
@@ -78,16 +79,7 @@ def movement(A, up, down, weight, j: int, amount: float) -> np.ndarray | None:
         lower[n + j], upper[j] = -amount, 0.0
     if upper[j] < lower[j] - EPS or upper[n + j] < lower[n + j] - EPS:
         return None
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 2 * n, A.shape[0]
-    lp.col_cost_ = np.r_[weight, weight].astype(float)
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    lp.row_lower_ = lp.row_upper_ = np.zeros(A.shape[0])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = full.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = full.indices.astype(np.int32)
-    lp.a_matrix_.value_ = full.data.astype(float)
-    h.passModel(lp)
+    h = _highs(sparse.hstack([A, -A]).tocsc(), np.r_[weight, weight], lower, upper, np.zeros(A.shape[0]))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

@@ -7,6 +7,9 @@ where a chain of cheap school cells would do: a small group of one network prote
 for that group. ``protection`` asks the question the other way round, as statistical offices do (Fischetti and
 Salazar-Gonzalez's model, relaxed to a linear program): what is the cheapest way to move the cell by the counts
 it needs, with every published sum still holding? The published cells that move are the ones to withhold.
+
+Beside it, the structure of the system that the whole engine reads: ``Index`` (each cell's relations, each
+relation's members) and ``components`` (the cells and relations linked through withheld cells).
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ class Index:
         lens = starts[ids + 1] - starts[ids]
         offsets = np.repeat(starts[ids] - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(lens.sum())
         return order[offsets]
+
+    def memberships(self, k: int) -> np.ndarray:
+        """Indices of cell ``k``'s memberships (into ``pr.rel``, ``pr.cell``, ``pr.coef``)."""
+        return self.by_cell[self.cell_starts[k] : self.cell_starts[k + 1]]
+
+    def members(self, r: int) -> np.ndarray:
+        """Indices of relation ``r``'s members."""
+        return self.by_rel[self.rel_starts[r] : self.rel_starts[r + 1]]
 
     def rels_of(self, pr: Problem, cells: np.ndarray) -> np.ndarray:
         return np.unique(pr.rel[self._gather(self.by_cell, self.cell_starts, cells)])
@@ -100,14 +111,16 @@ def protection(pr: Problem, unknown: np.ndarray, index: Index, x: int) -> np.nda
     return np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
 
 
-def components(pr: Problem, unknown: np.ndarray, nrel: int) -> np.ndarray:
-    """Each cell's component (cells linked through relations where both are withheld); -1 for a published cell."""
+def components(pr: Problem, unknown: np.ndarray, nrel: int) -> tuple[np.ndarray, np.ndarray]:
+    """The components of the bipartite graph of withheld cells and the relations they are in: each cell's label
+    (-1 for a published cell) and each relation's (one numbering for both; a relation with no withheld member is
+    a component of its own)."""
     cells = np.flatnonzero(unknown)
     pos = np.full(len(unknown), -1)
     pos[cells] = np.arange(len(cells))
     u = unknown[pr.cell]
     g = sparse.coo_matrix((np.ones(u.sum()), (pos[pr.cell[u]], pr.rel[u])), shape=(len(cells), nrel)).tocsr()
     _, label = connected_components(sparse.bmat([[None, g], [g.T, None]]).tocsr(), directed=False)
-    out = np.full(len(unknown), -1)
-    out[cells] = label[: len(cells)]
-    return out
+    of_cell = np.full(len(unknown), -1)
+    of_cell[cells] = label[: len(cells)]
+    return of_cell, label[len(cells) :]

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from dashboard.core.disclosure_lp import EPS, Model
 from dashboard.core.disclosure_protection import Index, components, protection
@@ -65,14 +64,15 @@ def protect(pr: Problem, withheld: np.ndarray) -> np.ndarray:
     asks for), so no size falls back to them alone."""
     unknown = withheld.copy()
     added = np.zeros_like(withheld)
-    _fixed_point(pr, unknown, added)
-    if 0 < added.sum() <= RELEASE_MAX and _release(pr, unknown, added):
-        _fixed_point(pr, unknown, added)
-    _release_dear(pr, unknown, added)
+    index = Index(pr, len(unknown))  # the members never change: only bounds and bands do
+    _fixed_point(pr, unknown, added, index)
+    if 0 < added.sum() <= RELEASE_MAX and _release(pr, unknown, added, index):
+        _fixed_point(pr, unknown, added, index)
+    _release_dear(pr, unknown, added, index)
     return added
 
 
-def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
+def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray, index: Index) -> None:
     """Release added cells that cost ``DEAR`` or more (the rollups' figures), the costliest first, where the whole
     system stays safe without them: the component each was in is checked again by linear programming (releasing a
     cell narrows only the intervals of its own component). At most ``DEAR_RELEASE_MAX`` tries per school year."""
@@ -81,8 +81,7 @@ def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
         return
     dear = dear[np.argsort(-pr.cost[dear], kind="stable")][:DEAR_RELEASE_MAX]
     nrel = int(pr.rel.max()) + 1
-    index = Index(pr, len(unknown))
-    label = components(pr, unknown, nrel)
+    label, _ = components(pr, unknown, nrel)
     parts_now = np.bincount(pr.rel, unknown[pr.cell] & (pr.coef < 0) & pr.audited[pr.cell], nrel)
     for k in dear:
         comp = unknown & (label == label[k])
@@ -99,7 +98,7 @@ def _release_dear(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
             added[k] = False
 
 
-def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
+def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray, index: Index) -> None:
     """Both checks, alternately, until neither withholds anything more."""
     nrel = int(pr.rel.max()) + 1 if len(pr.rel) else 0
     verified = np.zeros_like(unknown)  # safe in the whole system (stays so as cells are added)
@@ -111,10 +110,9 @@ def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
         pr.lo[band], pr.hi[band], pr.banded[band] = 0.0, np.nan_to_num(pr.size[band], nan=np.inf), False
         pr.need[band] = np.minimum(3, pr.size[band] + 1)
 
-    index = Index(pr, len(unknown))
     while True:  # ends: each round withholds a published cell or a band wholly, and there are finitely many
         while True:
-            picked = _cheapest(pr, unknown, _relation_failures(pr, unknown, nrel))
+            picked = _cheapest(pr, unknown, _relation_failures(pr, unknown, nrel), index)
             if not len(picked):
                 break
             withhold(picked)
@@ -125,20 +123,16 @@ def _fixed_point(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> None:
         withhold(picked)
 
 
-def _release(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> bool:
+def _release(pr: Problem, unknown: np.ndarray, added: np.ndarray, index: Index) -> bool:
     """Release added cells (costliest first, published as they are) where each relation they are in stays safe
     alone; True if any was released. The whole system is checked again after."""
-    by_cell = np.argsort(pr.cell, kind="stable")
-    cell_starts = np.searchsorted(pr.cell[by_cell], np.arange(len(unknown) + 1))
-    by_rel = np.argsort(pr.rel, kind="stable")
-    rel_starts = np.searchsorted(pr.rel[by_rel], np.arange(int(pr.rel.max()) + 2))
     fields = {f: getattr(pr, f) for f in pr.__dataclass_fields__ if f not in ("rel", "cell", "coef")}
     any_released = False
     for k in np.flatnonzero(added)[np.argsort(-pr.cost[added], kind="stable")]:
         if np.isnan(pr.value[k]):
             continue
-        rels = np.unique(pr.rel[by_cell[cell_starts[k] : cell_starts[k + 1]]])
-        sel = np.concatenate([by_rel[rel_starts[x] : rel_starts[x + 1]] for x in rels])
+        rels = np.unique(pr.rel[index.memberships(k)])
+        sel = index.members_of(rels)
         sub = Problem(**fields, rel=np.searchsorted(rels, pr.rel[sel]), cell=pr.cell[sel], coef=pr.coef[sel])
         unknown[k] = False
         if _relation_failures(sub, unknown, len(rels)).any():
@@ -149,7 +143,7 @@ def _release(pr: Problem, unknown: np.ndarray, added: np.ndarray) -> bool:
     return any_released
 
 
-def _cheapest(pr: Problem, unknown: np.ndarray, failing: np.ndarray) -> np.ndarray:
+def _cheapest(pr: Problem, unknown: np.ndarray, failing: np.ndarray, index: Index) -> np.ndarray:
     """The cheapest candidate of each failing relation, one per relation, and none for a relation beside one
     already served this round (sharing a member with it or with the relations of its pick): one pick often mends
     both, and picking for each would withhold more than needed."""
@@ -161,20 +155,16 @@ def _cheapest(pr: Problem, unknown: np.ndarray, failing: np.ndarray) -> np.ndarr
     rel, cell, cost = rel[order], cell[order], cost[order]
     first = np.r_[True, rel[1:] != rel[:-1]]
     rel, cell, cost = rel[first], cell[first], cost[first]
-    by_rel = np.argsort(pr.rel, kind="stable")
-    starts = np.searchsorted(pr.rel[by_rel], np.arange(int(pr.rel.max()) + 2))
-    by_cell = np.argsort(pr.cell, kind="stable")
-    cell_starts = np.searchsorted(pr.cell[by_cell], np.arange(len(unknown) + 1))
     touched = np.zeros(len(unknown), dtype=bool)
     picks = []
     for r, k in zip(rel[np.argsort(cost, kind="stable")], cell[np.argsort(cost, kind="stable")], strict=True):
-        mine = pr.cell[by_rel[starts[r] : starts[r + 1]]]
+        mine = pr.cell[index.members(r)]
         if touched[mine].any():
             continue
         picks.append(k)
         touched[mine] = True
-        for r2 in pr.rel[by_cell[cell_starts[k] : cell_starts[k + 1]]]:
-            touched[pr.cell[by_rel[starts[r2] : starts[r2 + 1]]]] = True
+        for r2 in pr.rel[index.memberships(k)]:
+            touched[pr.cell[index.members(r2)]] = True
     return np.unique(np.array(picks, dtype=np.int64))
 
 
@@ -220,20 +210,16 @@ def _system_failures(pr: Problem, unknown, nrel: int, verified, checked_parts, i
     cells = np.flatnonzero(unknown)
     if not len(cells):
         return [], [], []
-    pos = np.full(len(unknown), -1)
-    pos[cells] = np.arange(len(cells))
-    # components: cells linked through relations (a bipartite graph of withheld cells and relations)
-    g = sparse.coo_matrix((np.ones(u.sum()), (pos[i[u]], r[u])), shape=(len(cells), nrel)).tocsr()
-    adj = sparse.bmat([[None, g], [g.T, None]]).tocsr()
-    _, label = connected_components(adj, directed=False)
-    comp_of_cell, comp_of_rel = label[: len(cells)], label[len(cells) :]
+    label_of_cell, comp_of_rel = components(pr, unknown, nrel)
+    comp_of_cell = label_of_cell[cells]
     b = -np.bincount(r, weights=np.where(u, 0.0, a * np.nan_to_num(pr.value[i])), minlength=nrel)
     parts_now = np.bincount(r, u & (a < 0) & pr.audited[i], nrel)
     bad_cells, bad_rels, bad_picks = [], [], []
     # the members of each component's relations, in slices (no scan of every member per component)
     comp_of_member = comp_of_rel[r]
     by_comp = np.argsort(comp_of_member, kind="stable")
-    member_starts = np.searchsorted(comp_of_member[by_comp], np.arange(label.max() + 2))
+    ncomp = max(comp_of_cell.max(), comp_of_rel.max(initial=-1)) + 1
+    member_starts = np.searchsorted(comp_of_member[by_comp], np.arange(ncomp + 1))
     order = np.argsort(comp_of_cell, kind="stable")
     bounds_of = np.flatnonzero(np.r_[True, np.diff(comp_of_cell[order]) != 0, True])
     local = np.full(len(unknown), -1)
