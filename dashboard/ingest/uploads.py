@@ -8,7 +8,8 @@
   page's bounds (settings ``upload_max_unpacked_mb``, ``upload_max_rows``, ``upload_max_cells``),
   ``ReadLimits.for_command_line`` the command line's (``load_max_*``), larger, for a state's files.
 - An upload is read once, in a process of its own (``read_in_child``, run as ``python -m dashboard.ingest.uploads``;
-  an upload's workbook is opened there too, ``heads_in_child``, for the guided import's look at its sheets):
+  an upload's workbook is opened there too, ``heads_in_child``, for the guided import's look at its sheets;
+  the guided import's suggestion, check and load of the same bytes share that one read, ``RECENT_READS``):
   at a lower priority, watched for memory (``upload_read_memory_mb``) and time (``upload_read_seconds``) and killed
   past either, so the app's process neither grows with a file nor stops serving other users while one is checked.
 
@@ -169,10 +170,50 @@ def read_in_child(path: Path, display_name: str, limits: ReadLimits, **read_args
     app serves its other users."""
     import polars as pl
 
-    from dashboard.ingest.raw import RawTable
+    from dashboard.ingest.raw import RawTable, fold_header
 
+    key = _read_key(path, display_name, limits, read_args)
+    expected = {fold_header(h) for h in read_args.get("expected_headers") or []}
+    with _RECENT_LOCK:
+        recent = _RECENT.get(key)
+    # the same bytes read the same way a moment ago (the guided import's suggestion, then its check, then the load):
+    # that table again, unless the caller's expected headers ask for the header-position check the read would make
+    # (a header row holding two or more of them passes it, so the table read before is the table this read gives)
+    if recent is not None and (not expected or len({fold_header(h) for h in recent.headers} & expected) >= 2):
+        return recent
     head, body = _in_child("table", path, display_name, limits, read_args)
-    return RawTable(pl.read_ipc(io.BytesIO(body)), head["headers"], head["header_row"], head["encoding"])
+    table = RawTable(pl.read_ipc(io.BytesIO(body)), head["headers"], head["header_row"], head["encoding"])
+    with _RECENT_LOCK:
+        _RECENT.pop(key, None)
+        _RECENT[key] = table
+        while len(_RECENT) > RECENT_READS:
+            _RECENT.pop(next(iter(_RECENT)))
+    return table
+
+
+RECENT_READS = 2  # the last uploads' tables kept in the app's process: one import's file (and one more user's)
+_RECENT: dict[tuple, RawTable] = {}
+_RECENT_LOCK = threading.Lock()
+
+
+def _read_key(path: Path, display_name: str, limits: ReadLimits, read_args: dict) -> tuple:
+    """What a read's table depends on: the file's bytes, its name, the bounds, and the arguments that matter for its
+    kind (a workbook's sheet and header row; a text file's encodings, delimiter and header row)."""
+    import hashlib
+
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    workbook = zipfile.is_zipfile(path)
+    if workbook:
+        shape = (read_args.get("sheet"), read_args.get("header_row", 1))
+    else:
+        encodings = read_args.get("encodings")
+        shape = (
+            tuple(encodings) if encodings else None,
+            read_args.get("delimiter", ","),
+            read_args.get("header_row", 1),
+        )
+    return (digest, display_name, tuple(sorted(asdict(limits).items())), shape)
 
 
 def heads_in_child(path: Path, display_name: str, limits: ReadLimits, rows: int) -> dict[str, list[list]]:

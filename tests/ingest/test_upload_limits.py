@@ -187,3 +187,34 @@ def test_an_uploads_workbook_is_opened_in_the_bounded_process(tmp_path, monkeypa
     monkeypatch.setattr(xlsx, "open_workbook", in_the_app)
     heads = xlsx.sheet_heads(path, path.name, rows=3, limits=ReadLimits.for_upload())
     assert heads == {"Sheet1": [["school_id", "meeting_date"], ["S001", "2025-09-02"], ["S001", "2025-09-02"]]}
+
+
+def test_the_guided_import_reads_an_upload_once_for_its_suggestion_check_and_load(engine, monkeypatch):
+    """The suggestion, the check of the mapping and the load each ask for the table; the bounded process runs once
+    for the same bytes read the same way, and again for a file whose bytes differ."""
+    from dashboard.ingest.mapping_toml import from_suggestion, write
+    from dashboard.services import mappings
+
+    reads: list[str] = []
+    real = uploads._in_child
+
+    def counting(task, path, *args, **kwargs):
+        reads.append(task)
+        return real(task, path, *args, **kwargs)
+
+    monkeypatch.setattr(uploads, "_in_child", counting)
+    monkeypatch.setattr(uploads, "_RECENT", {})
+    data = b"school_id,school_name,level\nS1,Alder Elementary,elementary\nS2,Birch Middle,middle\n"
+    with engine.connect() as conn:
+        values = settings_mod.load(conn)
+    start = mappings.start(engine, values, "schools.csv", data)
+    assert start.suggestion is not None and start.suggestion.source == "schools"
+    toml = write(from_suggestion(start.suggestion))
+    checked = mappings.check(engine, "schools.csv", data, toml, settings=values)
+    assert checked.ok and checked.rows == 2
+    result = loading.load_upload(engine, ADMIN, values, "schools.csv", data, "schools", "mapping.toml", toml.encode())
+    assert result.ok, result.problems
+    assert reads == ["table"]
+    other = data + b"S3,Cedar High,high\n"
+    assert mappings.check(engine, "schools.csv", other, toml, settings=values).rows == 3
+    assert reads == ["table", "table"]
