@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.core.school_year import school_year_label
 from dashboard.core.sources import LOAD_ORDER, SCHOOL_ATTRIBUTES, SOURCES, source_for_file
-from dashboard.ingest import bulk, summaries
+from dashboard.ingest import bulk, summaries, wide
 from dashboard.ingest.mapping import Mapping, load_mapping, schools_by_name, to_canonical
 from dashboard.ingest.raw import RawTable
 from dashboard.ingest.readers import read_table
@@ -159,14 +159,13 @@ def _prepare(
     if mapping and mapping.schools_by_name:
         frame = schools_by_name(frame, names or {}, display)
     del raw  # the file's own columns, once renamed: only the canonical frame is validated
-    validated = validate(
-        frame,
-        spec,
-        display,
-        markers=mapping.markers if mapping else [],
-        known_schools=known,
-        settings=settings,
-        today=today,
+
+    def run(frame: pl.DataFrame) -> Validated:
+        markers = mapping.markers if mapping else []
+        return validate(frame, spec, display, markers=markers, known_schools=known, settings=settings, today=today)
+
+    validated = (
+        wide.validate_stacked(frame, mapping.extras.stack, run) if mapping and mapping.extras.stack else run(frame)
     )
     return _Prepared(item, display, source, sha256, validated, notes)
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.core.sources import SCHOOL_ATTRIBUTES, SOURCES, Source
-from dashboard.ingest import mapping_extras
+from dashboard.ingest import mapping_extras, wide
 from dashboard.ingest.mapping_extras import Extras
 from dashboard.ingest.raw import ROW, RawTable, fold_header
 
@@ -100,6 +100,13 @@ def load_mapping(path: Path) -> Mapping:
     if not isinstance(header_row, int) or header_row < 1:
         raise _fail(name, "`header_row` must be a whole number from 1", "header_row")
     markers = doc.get("suppression", {}).get("markers", [])
+    extras = mapping_extras.parse(doc, name)
+    extras.stack = wide.parse(doc, spec, name)
+    both = wide.provides(extras.stack) & (set(columns) | set(constants))
+    if both or (extras.stack and (extras.responses is not None or extras.survey is not None)):
+        raise _fail(
+            name, f"[[stack]] fills {', '.join(sorted(both)) or 'rows'} that the mapping fills otherwise", "stack"
+        )
     return Mapping(
         source=source,
         path=name,
@@ -112,7 +119,7 @@ def load_mapping(path: Path) -> Mapping:
         values={k: {str(a): str(b) for a, b in t.items()} for k, t in values.items()},
         markers=[str(m) for m in markers],
         schools_by_name=bool(doc.get("schools_by_name", False)),
-        extras=mapping_extras.parse(doc, name),
+        extras=extras,
     )
 
 
@@ -149,10 +156,12 @@ def to_canonical(
     """Pick and rename the file's columns to canonical names (text cells); returns the frame and notes. ``folder``
     holds the files a mapping's ``[lookup]`` reads (beside the file)."""
     extras = mapping.extras if mapping else Extras()
+    notes: list[str] = []
     if extras.keep or extras.skip:
         raw = mapping_extras.filter_rows(raw, extras, display_name)
+    if extras.stack:
+        raw, notes = wide.stack(raw, extras.stack, display_name)
     folded = [fold_header(h) for h in raw.headers]
-    notes: list[str] = []
     picked: dict[str, str] = {}  # canonical -> frame column
     # a mapping's own headers first; a column it does not list is still found under its canonical name (a mapping
     # that only sets the encoding or the header row reads a canonical file)
@@ -189,7 +198,8 @@ def to_canonical(
                 )
             ]
         )
-    frame = raw.frame.select(ROW, *[pl.col(col).alias(canonical) for canonical, col in picked.items()])
+    kept = [ROW, *([wide.STACK] if extras.stack else [])]
+    frame = raw.frame.select(*kept, *[pl.col(col).alias(canonical) for canonical, col in picked.items()])
     for canonical, value in constants.items():
         if isinstance(value, dict):
             value = _year_from_file_name(value["from_file_name"], file_name, display_name, canonical)

@@ -11,6 +11,8 @@
 - ``[survey]``: an item-level staff survey, one row per respondent (``scale_max``, ``favorable_from``, ``reverse``
   items, ``labels`` of text answers, ``[survey.facets]`` facet = item headers), scored per school into facet means,
   percent favourable and respondents (``dashboard.ingest.survey``);
+- ``[[stack]]``: a wide file, one row per school and a column per subject and group, stacked into one row per
+  school, subject and group (``dashboard.ingest.wide``);
 - ``[staff]``: staff per school (school id or name = count), entered once: a vote's eligible voters, a survey's
   response rate.
 
@@ -29,7 +31,7 @@ import polars as pl
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.ingest.raw import ROW, RawTable, fold_header
 
-KEYS = ("rows", "lookup", "responses", "survey", "staff", "schools_by_name")
+KEYS = ("rows", "lookup", "responses", "survey", "staff", "schools_by_name", "stack")
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Extras:
     responses: dict | None = None
     survey: dict | None = None
     staff: dict[str, int] = field(default_factory=dict)
+    stack: list[dict] = field(default_factory=list)  # a wide file's column sets (``dashboard.ingest.wide``)
 
     def provides(self, source: str) -> set[str]:
         """Canonical columns these parts fill (exempt from the file's required headers)."""
@@ -48,7 +51,9 @@ class Extras:
         if self.survey is not None:
             dated = {"school_year", "wave"} if "date" in self.survey else set()
             return {"facet", "mean_score", "pct_favorable", "n_respondents", "response_rate", "scale_max", *dated}
-        return set(self.lookup.get("columns", {})) if self.lookup else set()
+        from dashboard.ingest import wide
+
+        return (set(self.lookup.get("columns", {})) if self.lookup else set()) | wide.provides(self.stack)
 
 
 def _fail(name: str, message: str, key: str) -> FileRejected:

@@ -62,6 +62,8 @@ def fits(mapping: Mapping, headers: list[str]) -> bool:
         items = [h for hs in extras.survey["facets"].values() for h in hs]
         if not all(fold_header(h) in folded for h in items):
             return False
+    if not all(_has(folded, headers) for entry in extras.stack for headers in entry["columns"].values()):
+        return False
     needed = [*extras.keep, *extras.skip, *([extras.lookup["on"]] if extras.lookup else [])]
     return all(fold_header(h) in folded for h in needed)
 

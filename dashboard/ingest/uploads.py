@@ -203,8 +203,8 @@ def _read_key(path: Path, display_name: str, limits: ReadLimits, read_args: dict
 
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    workbook = zipfile.is_zipfile(path)
-    if workbook:
+    shape: tuple
+    if zipfile.is_zipfile(path):
         shape = (read_args.get("sheet"), read_args.get("header_row", 1))
     else:
         encodings = read_args.get("encodings")

@@ -349,6 +349,7 @@ def test_every_preset_comes_back_whole_through_the_data_pages_editor(preset, tmp
     headers += [*doc.get("rows", {}).get("keep", {}), *doc.get("rows", {}).get("skip", {})]
     responses = doc.get("responses", {})
     headers += [responses["answer"][0], responses["date"][0]] if responses else []
+    headers += [h if isinstance(h, str) else h[0] for e in doc.get("stack", []) for h in e["columns"].values()]
     again = tmp_path / "again.toml"
     again.write_text(write(spec_from_toml(text, headers)), encoding="utf-8")
     before, after = load_mapping(preset), load_mapping(again)
