@@ -21,6 +21,7 @@ import io
 import itertools
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -49,12 +50,26 @@ def insert_rows(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> No
 def _in_key_order(frame: pl.DataFrame, key: list[str]) -> Iterator[pl.DataFrame]:
     """The frame in ``CHUNK``-row pieces, in key order: the order is worked out once and each piece gathered from
     the frame as it is written, so the frame is never held twice (a sorted copy of 2.5 M meetings was 0.4 GB)."""
-    order = frame.select(pl.arg_sort_by(key).alias("row"))["row"] if key else None
+    # the row numbers sorted with the key columns alone: 0.2 s for 2.5 M meetings, where arg_sort_by took 1.5 s
+    order = frame.select(key).with_row_index(_ROW).sort(key, multithreaded=True)[_ROW] if key else None
     for start in range(0, frame.height, CHUNK):
         if order is None:
             yield frame.slice(start, CHUNK)
         else:
             yield frame.select(pl.all().gather(order.slice(start, CHUNK)))
+
+
+_ROW = "__row"
+
+
+def _made_ahead(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces`` made one ahead in a thread of their own: the next piece's tuples are gathered and built (numpy,
+    polars and Arrow, which leave the interpreter while they work) while the server takes the current one."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        ahead = worker.submit(next, pieces, None)
+        while (piece := ahead.result()) is not None:
+            ahead = worker.submit(next, pieces, None)
+            yield piece
 
 
 def _quoted(conn: sa.Connection, table: sa.Table, columns: list[str]) -> tuple[str, str]:
@@ -69,16 +84,23 @@ def _copy_postgresql(conn: sa.Connection, table: sa.Table, frame: pl.DataFrame, 
     kinds = [_binary_kind(table.c[c].type, frame[c]) for c in frame.columns]
     binary = all(kinds)
     statement = f"COPY {name} ({columns}) FROM STDIN (FORMAT {'binary' if binary else 'csv'})"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        if binary:
-            copy.write(BINARY_HEADER)
+
+    def pieces() -> Iterator[bytes]:
         for chunk in chunks:
             if binary:
-                copy.write(_binary_tuples(chunk, kinds))  # type: ignore[arg-type]
+                yield _binary_tuples(chunk, kinds)  # type: ignore[arg-type]
             else:
                 buffer = io.BytesIO()
                 chunk.write_csv(buffer, include_header=False)
-                copy.write(buffer.getvalue())
+                yield buffer.getvalue()
+
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        if binary:
+            copy.write(BINARY_HEADER)
+        # 2.5 M meetings: the client's 4.8 s of gathering and building beside the server's 5.8 s of taking them,
+        # instead of after it
+        for piece in _made_ahead(pieces()):
+            copy.write(piece)
         if binary:
             copy.write(b"\xff\xff")  # the trailer: a tuple of -1 fields
 
