@@ -10,6 +10,7 @@ for data. Large tables are never arguments (hashing them would cost a scan each 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -66,10 +67,45 @@ def _qualified(fn) -> str:
 VIEW_CACHE_ENTRIES = 512
 
 
+_PLAIN = (type(None), bool, int, float, str)
+
+
+def _plain_key(value: object) -> str:
+    """The cache key of a view's arguments: their ``repr``, which for plain values (None, numbers, text, tuples,
+    lists and text-keyed dicts of them, and frozen dataclasses of them such as ``Data``) differs wherever the values
+    do (``1``, ``1.0``, ``True`` and ``'1'`` included). Streamlit's own hasher walked each argument object by
+    object, a fifth of a warm rerun; any other value (a frame, say) is refused: large tables are never arguments."""
+    _check_plain(value)
+    return repr(value)
+
+
+def _frozen(value: object) -> bool:
+    return bool(getattr(type(value), "__dataclass_params__").frozen)  # noqa: B009 (not in the stubs)
+
+
+def _check_plain(value: object) -> None:
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            _check_plain(item)
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            if not isinstance(k, str):
+                raise TypeError(f"a view's dict argument has a key of type {type(k).__name__}")
+            _check_plain(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and _frozen(value):
+        for f in dataclasses.fields(value):
+            _check_plain(getattr(value, f.name))
+    elif not isinstance(value, _PLAIN):
+        raise TypeError(f"a view's argument must be a plain value, not {type(value).__name__}")
+
+
 @st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, ttl=3600, show_spinner="Preparing the page ...")
-def _view(url: str, name: str, _fn, args: tuple, kwargs: tuple, scope: tuple[str, ...] | None, version: int):
+def _view(
+    url: str, name: str, _fn, _args: tuple, _kwargs: tuple, key: str, scope: tuple[str, ...] | None, version: int
+):
     result = _fn(
-        *[_resolve(url, a, scope, version) for a in args], **{k: _resolve(url, v, scope, version) for k, v in kwargs}
+        *[_resolve(url, a, scope, version) for a in _args],
+        **{k: _resolve(url, v, scope, version) for k, v in _kwargs},
     )
     if isinstance(result, PageView):
         result.shared = True
@@ -79,9 +115,9 @@ def _view(url: str, name: str, _fn, args: tuple, kwargs: tuple, scope: tuple[str
 def view(fn, *args, **kwargs):
     """``fn(*args, **kwargs)``, a pure view function of ``dashboard.present``, with every ``data(...)`` argument read for
     the caller; computed once per function, arguments, scope and data version (arguments are plain filter values)."""
-    return _view(
-        db.resolve_url(), _qualified(fn), fn, args, tuple(sorted(kwargs.items())), current_scope(), data_version()
-    )
+    named = tuple(sorted(kwargs.items()))
+    key = _plain_key((args, named))
+    return _view(db.resolve_url(), _qualified(fn), fn, args, named, key, current_scope(), data_version())
 
 
 def figure(fn, v: PageView, *args) -> go.Figure:
@@ -93,5 +129,7 @@ def figure(fn, v: PageView, *args) -> go.Figure:
     name = (_qualified(fn), args)
     built = v.figures.get(name)
     if built is None:
-        built = v.figures[name] = fn(v, *args)
+        built = fn(v, *args)
+        built._shared_figure = True  # never changed from here on: ``render`` may keep its wire form on it
+        v.figures[name] = built
     return built

@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from dashboard.auth import access
 from dashboard.core.safe_csv import to_csv_bytes
@@ -57,13 +58,41 @@ def benchmark_caption(subject: str | None) -> None:
         )
 
 
+class _WireForm(BaseFigure):
+    """A figure as Streamlit sends it, made once. ``st.plotly_chart`` asks a figure for ``to_dict()`` on every run,
+    a deep copy of every trace and a base64 pass over every array: most of a warm rerun's chart time. A shared
+    figure (``dashboard.ui.cache.figure``) never changes, so its dict is made once and handed over as this stand-in,
+    whose ``to_dict`` returns it (Streamlit only reads it: it writes the JSON)."""
+
+    def __init__(self, spec: dict) -> None:  # no figure is built: the dict is the whole of it
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _drawn(fig: go.Figure, projector_height: int | None = None) -> go.Figure:
+    """What ``st.plotly_chart`` is given: the figure (or its projector copy, ``projector_height``), or for a shared
+    figure its wire form, made once per form and kept on the figure."""
+    shared = getattr(fig, "_shared_figure", False)
+    forms: dict | None = getattr(fig, "_wire_forms", None) if shared else None
+    if forms is not None and projector_height in forms:
+        return forms[projector_height]
+    shown = fig if projector_height is None else projector.for_projector(fig, projector_height)
+    if not shared:
+        return shown
+    form = _WireForm(shown.to_dict())
+    fig._wire_forms = {**(forms or {}), projector_height: form}  # a new dict: a reader never sees one half-made
+    return form
+
+
 def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: str | None = None) -> None:
     """The chart, then its data in an expander with CSV and PNG downloads (the same withheld blanks as the chart).
     While presenting: the chart lettered for a projector, its note in full-size text, no expander."""
     if presenting():  # one screen of the deck: the chart lettered for a projector, and its note
         if screen():
             st.plotly_chart(
-                projector.for_projector(fig, projector.height_beside(note) - (HEADING_PX if headed() else 0)),
+                _drawn(fig, projector.height_beside(note) - (HEADING_PX if headed() else 0)),
                 width="stretch",
                 theme=None,
                 config={"displayModeBar": False},
@@ -73,7 +102,7 @@ def show_chart(fig: go.Figure, data_frame: pl.DataFrame | None, key: str, note: 
                 st.write(markdown_literal(note))
         return
     # theme=None: the chart as its template draws it (Streamlit's own theme greys the tick labels to 3.7:1)
-    st.plotly_chart(fig, width="stretch", theme=None, config={"displayModeBar": False}, key=f"chart_{key}")
+    st.plotly_chart(_drawn(fig), width="stretch", theme=None, config={"displayModeBar": False}, key=f"chart_{key}")
     if note:
         st.caption(markdown_literal(note))
     if data_frame is not None and data_frame.height:
