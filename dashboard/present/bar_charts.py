@@ -8,7 +8,17 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.core.text import plotly_literal
-from dashboard.present.charts import GOOD, NOT_YET, SERIES_COLOURS, _literal, _literals, _values, finish, lowest
+from dashboard.present.charts import (
+    GOOD,
+    NOT_YET,
+    SERIES_COLOURS,
+    _literal,
+    _literals,
+    _values,
+    add_annotations,
+    finish,
+    lowest,
+)
 from dashboard.present.contrast import text_on
 
 LABEL_PX_PER_CHAR = 8  # a bar's printed label at 16 px, per character
@@ -33,9 +43,10 @@ def labels_beside(fig: go.Figure, categories: list, labels: list) -> None:
     """Each row's label in a column right of the plot (a horizontal bar chart on a 0-100 axis has no room after a
     long bar), the right margin grown to hold the longest; rows keep their own label, so none can overlap."""
     width = max((len(str(t)) for t in labels if t), default=0)
-    for cat, label in zip(categories, labels, strict=False):
-        if label:
-            fig.add_annotation(
+    add_annotations(
+        fig,
+        [
+            dict(
                 x=1,
                 xref="paper",
                 y=cat,
@@ -47,6 +58,10 @@ def labels_beside(fig: go.Figure, categories: list, labels: list) -> None:
                 align="left",
                 font=dict(size=14, color=TEXT),
             )
+            for cat, label in zip(categories, labels, strict=False)
+            if label
+        ],
+    )
     fig.update_layout(margin=dict(r=BESIDE_GAP_PX + 20 + LABEL_PX_PER_CHAR * width))
 
 
@@ -132,9 +147,10 @@ def bar_figure(
             max(values), [str(v) for v in df[text].to_list() if v] if text else [], value_range
         )
     if text and series is None and not beside:  # a withheld value draws no bar: print its label at zero
-        for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list(), strict=False):
-            if val is None and label:
-                fig.add_annotation(
+        add_annotations(
+            fig,
+            [
+                dict(
                     x=0 if horizontal else _literal(cat),
                     y=_literal(cat) if horizontal else 0,
                     text=f"<i>{plotly_literal(label)}</i>",
@@ -143,6 +159,10 @@ def bar_figure(
                     yanchor="middle" if horizontal else "bottom",
                     font=dict(size=13, color="#444444"),
                 )
+                for cat, val, label in zip(df[x].to_list(), df[y].to_list(), df[text].to_list(), strict=False)
+                if val is None and label
+            ],
+        )
     value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
     category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
     value_axis(title_text=y_title, range=list(value_range) if value_range else None)

@@ -73,6 +73,19 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join([*lines, line])
 
 
+def add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
+    """Annotations added after the figure's own, in one step. ``fig.add_annotation`` validates the whole list again
+    on every call (forty labels beside forty bars: 860 annotations built, 0.6 s); this builds each once."""
+    if annotations:
+        fig.layout.annotations = (*fig.layout.annotations, *annotations)
+
+
+def add_shapes(fig: go.Figure, shapes: list[dict]) -> None:
+    """Shapes added after the figure's own, in one step (``add_annotations``, for ``fig.add_shape``)."""
+    if shapes:
+        fig.layout.shapes = (*fig.layout.shapes, *shapes)
+
+
 def _title_layout(title: str, line_height: int = TITLE_LINE, top: int = TITLE_TOP, width: int = TITLE_CHARS) -> dict:
     """A long title broken into lines at word ends (Plotly does not wrap one: it ran past the chart's edge, and a
     title cut short no longer says what, where and when), the top margin grown to hold them."""
@@ -229,16 +242,21 @@ def line_figure(
         )
     else:
         placed = _spread_end_labels(ends, gap, y_range)
-    for text, at_x, at_y, colour in placed:  # dark text (4.5:1), led by a swatch of the line's colour
-        fig.add_annotation(
-            x=at_x,
-            y=at_y,
-            text=f'<span style="color:{colour}">■</span> {text}',
-            showarrow=False,
-            xanchor="left",
-            xshift=8,
-            font=dict(size=13, color=LABEL_TEXT),
-        )
+    add_annotations(  # dark text (4.5:1), led by a swatch of the line's colour
+        fig,
+        [
+            dict(
+                x=at_x,
+                y=at_y,
+                text=f'<span style="color:{colour}">■</span> {text}',
+                showarrow=False,
+                xanchor="left",
+                xshift=8,
+                font=dict(size=13, color=LABEL_TEXT),
+            )
+            for text, at_x, at_y, colour in placed
+        ],
+    )
     if ends:  # room right of the plot for the longest end label, so none is cut at the chart's edge
         fig.update_layout(margin=dict(r=40 + 7 * max(len(e[0]) for e in ends)))
     if threshold is not None:

@@ -209,16 +209,21 @@ def goal_figure(v: PageView, key: str) -> go.Figure:
             yshift=-18,
             font=dict(size=13, color=PATH),
         )
-    for year in frame.filter(c("withheld"))["school_year"]:
-        fig.add_annotation(
-            x=year,
-            y=0,
-            yref="paper",
-            yanchor="bottom",
-            text="<i>withheld</i>",
-            showarrow=False,
-            font=dict(size=13, color="#444444"),
-        )
+    charts.add_annotations(
+        fig,
+        [
+            dict(
+                x=year,
+                y=0,
+                yref="paper",
+                yanchor="bottom",
+                text="<i>withheld</i>",
+                showarrow=False,
+                font=dict(size=13, color="#444444"),
+            )
+            for year in frame.filter(c("withheld"))["school_year"]
+        ],
+    )
     values = [x for x in (*frame["Actual"].to_list(), *frame["Expected on the path"].to_list()) if x is not None]
     if measure == "gap_to_all":
         low, high = min([*values, -10.0]) - 5, max([*values, 0.0]) + 5

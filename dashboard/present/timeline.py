@@ -13,6 +13,7 @@ import polars as pl
 
 from dashboard.core.text import plotly_literal
 from dashboard.metrics.timeline import BREAK
+from dashboard.present.charts import add_annotations, add_shapes
 
 NOTES_KEY = "notes"  # the frame of a view holding the notes its time charts mark
 LABEL_CHARS = 28  # characters of a note's text on the chart (the School profile lists it whole)
@@ -59,32 +60,43 @@ def mark(fig: go.Figure, notes: pl.DataFrame | None) -> go.Figure:
     ]
     if placed:  # the years in their order (Plotly orders categories as the traces first name them)
         fig.update_xaxes(categoryorder="array", categoryarray=years)
-    for i, (at, row) in enumerate(placed):
-        dash = "dash" if row["kind"] == BREAK else "dot"
-        fig.add_shape(
-            type="line",
-            x0=at,
-            x1=at,
-            xref="x",
-            yref="paper",
-            y0=0,
-            y1=1,
-            line=dict(color=MARKER_COLOUR, dash=dash, width=2),
-        )
-        fig.add_annotation(
-            x=at,
-            xref="x",
-            y=0.02 + 0.09 * (i % LABEL_ROWS),  # low in the plot: end-of-line labels sit high, at the right
-            yref="paper",
-            text=plotly_literal(label(row["kind"], row["text"])),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            xshift=4,
-            align="left",
-            bgcolor="rgba(255,255,255,0.85)",
-            font=dict(size=13, color="#222222"),
-        )
+    dashes = ["dash" if row["kind"] == BREAK else "dot" for _, row in placed]
+    add_shapes(
+        fig,
+        [
+            dict(
+                type="line",
+                x0=at,
+                x1=at,
+                xref="x",
+                yref="paper",
+                y0=0,
+                y1=1,
+                line=dict(color=MARKER_COLOUR, dash=dash, width=2),
+            )
+            for (at, _), dash in zip(placed, dashes, strict=True)
+        ],
+    )
+    add_annotations(
+        fig,
+        [
+            dict(
+                x=at,
+                xref="x",
+                y=0.02 + 0.09 * (i % LABEL_ROWS),  # low in the plot: end-of-line labels sit high, at the right
+                yref="paper",
+                text=plotly_literal(label(row["kind"], row["text"])),
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                xshift=4,
+                align="left",
+                bgcolor="rgba(255,255,255,0.85)",
+                font=dict(size=13, color="#222222"),
+            )
+            for i, (at, row) in enumerate(placed)
+        ],
+    )
     return fig
 
 
