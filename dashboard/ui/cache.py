@@ -2,9 +2,8 @@
 (``dashboard.present.figures``) are built once per filter values, scope and data version and shared by every rerun and
 session with the same key, so a rerun with the same filters repeats no work: it looks the view up and draws its
 figures, built once and kept on the view. A view is a resource, shared and never copied (``st.cache_resource``): it
-holds only small frames made for the page, which nothing changes in place (polars frames are immutable). The query
-results it is built from stay in ``st.cache_data`` (``dashboard.ui.data``), copied out per caller as Streamlit advises
-for data. Large tables are never arguments (hashing them would cost a scan each run): a view names them with
+holds only small frames made for the page, which nothing changes in place (polars frames are immutable), as are the
+computed tables it is built from (``dashboard.ui.data``). Large tables are never arguments (hashing them would cost a scan each run): a view names them with
 ``data(...)`` and reads them inside the cache.
 """
 

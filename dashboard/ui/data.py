@@ -2,7 +2,11 @@
 accounts and settings), the settings and thresholds, the computed tables, the district benchmark and the import log.
 
 Caching: every cached function takes plain values only, always including the caller's scope and the data version
-(the counter raised by every load), so one user's figures never reach another and a load is seen at once.
+(the counter raised by every load), so one user's figures never reach another and a load is seen at once. The
+computed tables are polars frames, which no code changes in place, so they are kept as shared resources
+(``st.cache_resource``) rather than as ``st.cache_data``'s pickled copies: that pickled every table when it was read
+and unpickled the whole of it again for every view built from it (0.3 s of a cold district page at 2,000 schools,
+and a table's full copy on every new filter value). The settings, a dict, stay ``st.cache_data``, copied per caller.
 """
 
 from __future__ import annotations
@@ -153,13 +157,13 @@ def _read(
     raise ValueError(f"unknown table {name}")
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner="Reading the district's data ...")
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner="Reading the district's data ...")
 def _table(url: str, name: str, scope: tuple[str, ...] | None, version: int) -> pl.DataFrame:
     with db.reading(engine(url)) as conn:
         return _read(conn, name, _ids(scope), settings_mod.load(conn))
 
 
-@st.cache_data(max_entries=128, ttl=3600, show_spinner="Reading the data ...")
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner="Reading the data ...")
 def _narrowed(
     url: str,
     name: str,
@@ -186,7 +190,7 @@ def _narrowed(
         return _read(conn, name, ids, settings_mod.load(conn), None if year is None else int(year[:4]), groups, subject)
 
 
-@st.cache_data(max_entries=16, ttl=3600)
+@st.cache_resource(max_entries=16, ttl=3600)
 def _benchmark(url: str, version: int) -> pl.DataFrame:
     """District totals only (no school figure or name): the same for every caller, so not keyed by scope."""
     with db.reading(engine(url)) as conn:
@@ -212,7 +216,7 @@ def benchmark(subject: str = "All") -> pl.DataFrame | None:
     return _benchmark_for(db.resolve_url(), current_scope(), data_version(), subject)
 
 
-@st.cache_data(max_entries=16, ttl=3600)
+@st.cache_resource(max_entries=16, ttl=3600)
 def _import_log(url: str, version: int) -> pl.DataFrame:
     with db.reading(engine(url)) as conn:
         rows = conn.execute(sa.select(import_log).order_by(import_log.c.id)).mappings().all()
