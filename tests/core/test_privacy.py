@@ -400,3 +400,47 @@ def test_rollup_never_gives_back_a_withheld_school_figure():
     # beside 40 withheld is under 10, so withheld
     nine = pl.DataFrame({"group": ["G", "G"], "n_tested": [9, 40], "n_proficient": [4, 20], "withheld": [False, True]})
     assert weighted_rollup(nine, ["group"], t).select("withheld", "reason", "schools").rows() == [(True, "small_n", 1)]
+
+
+def test_the_complementary_staff_group_is_the_smallest_visible_one_and_a_tie_goes_by_name():
+    """Three staff groups add up to all staff (30 = 3 + 12 + 15), so the 3 support staff (under 5) would come back
+    from the other two: the smaller visible group (12 teachers, not 15 admins) is withheld with it. Where the two
+    visible groups are the same size (12 and 12, plus 3 = 27 of 27), the first by name (admin) is withheld."""
+    import polars as pl
+
+    from dashboard.core.privacy import screen_trust
+
+    def results(school: str, sizes: dict[str, int]) -> list[dict]:
+        return [
+            dict(school_id=school, year_start=2025, wave="spring", facet="respect", respondent_group=g, n_respondents=n)
+            for g, n in sizes.items()
+        ]
+
+    frame = pl.DataFrame(
+        results("S1", {"all_staff": 30, "support_staff": 3, "teachers": 12, "admin": 15})
+        + results("S2", {"all_staff": 27, "support_staff": 3, "teachers": 12, "admin": 12})
+        + results("S3", {"all_staff": 40, "support_staff": 3, "teachers": 12, "admin": 15})  # 30 of 40: no sum
+    ).with_columns(
+        publisher_marker=pl.lit(None, pl.String),
+        mean_score=pl.lit(3.5),
+        pct_favorable=pl.lit(70.0),
+        response_rate=pl.lit(90.0),
+    )
+    reasons = {
+        (r["school_id"], r["respondent_group"]): r["reason"]
+        for r in screen_trust(frame, Thresholds()).iter_rows(named=True)
+    }
+    assert reasons == {
+        ("S1", "all_staff"): None,
+        ("S1", "support_staff"): "small_n",
+        ("S1", "teachers"): "complementary",
+        ("S1", "admin"): None,
+        ("S2", "all_staff"): None,
+        ("S2", "support_staff"): "small_n",
+        ("S2", "teachers"): None,
+        ("S2", "admin"): "complementary",
+        ("S3", "all_staff"): None,
+        ("S3", "support_staff"): "small_n",
+        ("S3", "teachers"): None,
+        ("S3", "admin"): None,
+    }
