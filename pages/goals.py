@@ -16,10 +16,7 @@ ui.page_header(
 v = ui.view(
     goals.goals_view,
     ui.data("goals"),
-    ui.data("school_cells"),
-    ui.data("trust_results"),
-    ui.data("cpl_cadence"),
-    ui.data("readiness"),
+    *ui.goal_data(),  # the school cells, trust results, CPL cadence and votes, each only where a goal reads it
     ui.data("schools"),
     ui.data("thresholds"),
     ui.settings_values()["goal_tolerance"],
@@ -42,7 +39,7 @@ else:
 if ui.may_manage():
     st.subheader("Manage goals and timeline notes")
     names = [] if v.empty else v.frames["results"]["name"].to_list()
-    ui.goal_forms(ui.choices("schools"), ui.choices("school_cells"), names)
+    ui.goal_forms(ui.choices("schools"), ui.choices("cell_groups"), names)
     listed = ui.view(goals.notes_choices, ui.notes_data(), ui.data("schools"))
     ui.note_forms(ui.choices("schools"), listed)
 ui.footnote(

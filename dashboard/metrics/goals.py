@@ -20,6 +20,7 @@ import polars as pl
 
 from dashboard.core.privacy import Thresholds
 from dashboard.core.school_year import school_year_label
+from dashboard.core.sources import ALL_STUDENTS
 from dashboard.metrics import pooled
 
 c = pl.col
@@ -209,6 +210,21 @@ def _series(goal: dict, series: pl.DataFrame, baseline: float | None) -> pl.Data
     return out.select(
         pl.lit(goal["name"]).alias("name"), "year_start", "actual", c("withheld").fill_null(False), "expected"
     )
+
+
+def reads(goals: pl.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What evaluating ``goals`` reads: the sources of their measures (``pooled.SOURCE_OF``) and the student groups
+    of their achievement measures (a goal naming no group reads All Students; a gap reads All Students beside its
+    group), each sorted. A measure reads its own group's rows alone, so the rest need not be read; no goal, nothing."""
+    sources: set[str] = set()
+    groups: set[str] = set()
+    for goal in goals.iter_rows(named=True):
+        sources.add(pooled.SOURCE_OF[goal["measure"]])
+        if goal["measure"] in GROUP_MEASURES:
+            groups.add(goal["student_group"] or ALL_STUDENTS)
+        if goal["measure"] == "gap_to_all":
+            groups.add(ALL_STUDENTS)
+    return tuple(sorted(sources)), tuple(sorted(groups))
 
 
 def evaluate(

@@ -183,6 +183,15 @@ def district_rollups(conn: sa.Connection, school_ids: list[str] | None) -> pl.Da
     return queries.run(conn, "achievement_rollup", ROLLUP_SCHEMA, all_schools=every, **queries.year_params(None))
 
 
+CELL_GROUPS_SCHEMA = {"school_id": S, "subject": S, "student_group": S}
+
+
+def cell_groups(conn: sa.Connection, school_ids: list[str] | None = None) -> pl.DataFrame:
+    """One row per school, subject and student group with a result (``school_cells``' groups, without reading its
+    rows: 44,000 rows where the cells are 378,000 at 2,000 schools)."""
+    return read(conn, "cell_groups", CELL_GROUPS_SCHEMA, school_ids)
+
+
 def school_cells(
     conn: sa.Connection,
     school_ids: list[str] | None = None,

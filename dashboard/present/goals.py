@@ -70,22 +70,30 @@ def _rows(results: pl.DataFrame, names: dict[str, str]) -> list[dict]:
     return [dict(r, where=scope_words(r["scope"], names)) for r in results.iter_rows(named=True)]
 
 
+def goal_reads(goals: pl.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sources and student groups the goals read (``goals.reads``): the page reads no other table."""
+    return goal_metrics.reads(goals)
+
+
+_NOT_READ = pl.DataFrame(schema={"school_id": pl.String, "year_start": pl.Int64})  # a source no goal reads
+
+
 def goals_view(
     goals: pl.DataFrame,
-    cells: pl.DataFrame,
-    trust: pl.DataFrame,
-    cadence: pl.DataFrame,
-    votes: pl.DataFrame,
+    cells: pl.DataFrame | None,
+    trust: pl.DataFrame | None,
+    cadence: pl.DataFrame | None,
+    votes: pl.DataFrame | None,
     schools: pl.DataFrame,
     t: Thresholds,
     tolerance: float,
     until: int | None = None,
 ) -> PageView:
-    """``goals``: the stored goals the caller may read; the tables, of the caller's schools; ``until``: only the
-    school years up to it (a board pack of an earlier year)."""
+    """``goals``: the stored goals the caller may read; the tables, of the caller's schools (None: a source no goal
+    reads, ``goal_reads``); ``until``: only the school years up to it (a board pack of an earlier year)."""
     if goals.is_empty():
         return PageView(empty="No board goals yet. An admin or the superintendent adds them on this page.")
-    frames = pooled.Frames(cells, trust, cadence, votes)
+    frames = pooled.Frames(*(_NOT_READ if f is None else f for f in (cells, trust, cadence, votes)))
     results, series = goal_metrics.evaluate(
         goals, frames if until is None else frames.until(until), schools, t, tolerance
     )

@@ -31,7 +31,7 @@ from dashboard.ui.data import (
     thresholds,
 )
 from dashboard.ui.filters import choices, network_level_filters, school_filter, select_filter, sync_query_params
-from dashboard.ui.goals import brief_button, goal_forms, may_manage, note_forms, notes_data
+from dashboard.ui.goals import brief_button, goal_data, goal_forms, may_manage, note_forms, notes_data
 from dashboard.ui.guided_import import guided_import, load_with_mapping_file, saved_mappings
 from dashboard.ui.presentation import choice, columns, pick, presentation_controls, screen, section
 from dashboard.ui.render import (
@@ -64,6 +64,7 @@ __all__ = [
     "figure",
     "footnote",
     "get_engine",
+    "goal_data",
     "goal_forms",
     "guided_import",
     "handle_upload",

@@ -101,6 +101,7 @@ TABLES = (
     "schools",
     "achievement_cells",
     "school_cells",
+    "cell_groups",  # the subjects and student groups of school_cells, without its rows (a goal's choices)
     "district_rollups",  # the district's and networks' own figures, for an account that sees every school
     "trust_results",
     "readiness",
@@ -134,6 +135,8 @@ def _read(
         )
     if name == "schools":
         return tables.schools(conn, ids)
+    if name == "cell_groups":
+        return tables.cell_groups(conn, ids)
     if name == "district_rollups":
         return tables.district_rollups(conn, ids)
     if name == "achievement_cells":

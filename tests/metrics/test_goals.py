@@ -299,3 +299,37 @@ def test_a_break_note_leaves_no_cohort_growth_across_it():
     assert cohort_growth_from_cells(cells, school_break)["school_id"].to_list() == ["B"]
     district_break = school_break.with_columns(pl.lit(None, S).alias("school_id"))
     assert cohort_growth_from_cells(cells, district_break).is_empty()
+
+
+def test_goals_read_only_their_sources_and_groups_and_evaluate_the_same_on_those_alone():
+    listed = pl.concat(
+        [
+            goal(name="gap", measure="gap_to_all", scope="school:A", student_group="Gifted", target=10.0),
+            goal(name="el", measure="proficiency", student_group="English Learners", target=50.0),
+            goal(name="trust", measure="trust_index", subject=None, student_group=None, target=80.0),
+            goal(name="all", measure="proficiency", student_group=None, target=70.0),
+        ]
+    )
+    assert goals.reads(listed) == (("achievement", "trust"), ("All Students", "English Learners", "Gifted"))
+    assert goals.reads(listed.head(0)) == ((), ())
+    # the gap goal's figures read from its two groups alone, other groups' rows absent: 70 - 50 = 20, 68 - 55 = 13
+    rows = [
+        cell("A", 2021, "All Students", 200, 100),
+        cell("A", 2021, "Gifted", 50, 35),
+        cell("A", 2023, "All Students", 200, 110),
+        cell("A", 2023, "Gifted", 50, 34),
+    ]
+    others = [cell("A", 2021, "Asian", 40, 30), cell("A", 2023, "Asian", 40, 10)]
+    g = listed.head(1)
+    for given in (rows, rows + others):
+        got = only(goals.evaluate(g, frames(given), SCHOOLS, T, TOLERANCE)[0])
+        assert (got["baseline"], got["latest"]) == pytest.approx((20, 13))
+
+
+def test_the_goals_page_view_takes_no_table_for_a_source_no_goal_reads():
+    from dashboard.present.goals import goals_view
+
+    rows = [cell("A", 2021, "All Students", 100, 40), cell("A", 2023, "All Students", 100, 55)]
+    v = goals_view(goal(scope="school:A"), frames(rows).cells, None, None, None, SCHOOLS, T, TOLERANCE)
+    assert v.frames["goals"]["Latest"].to_list() == ["55.0% (2023-24)"]
+    assert v.frames["goals"]["Baseline"].to_list() == ["40.0% (2021-22)"]

@@ -27,6 +27,7 @@ SCHEMAS = {
     "school_cells": tables.unit_schema(tables.SCHOOL_CELLS_SCHEMA),
     "school_summary": tables.STORED_SUMMARY_SCHEMA,
     "achievement_withheld": tables.WITHHELD_SCHEMA,
+    "cell_groups": tables.CELL_GROUPS_SCHEMA,
 }
 # units of district-wide figures: no school in a row; only a read for every school returns any
 DISTRICT_WIDE = {"achievement_rollup": tables.ROLLUP_SCHEMA}
