@@ -19,7 +19,7 @@ from pathlib import Path
 from dashboard.core.problems import FileRejected, Problem
 from dashboard.ingest.raw import RawTable, fold_header
 from dashboard.ingest.readers import read_table
-from dashboard.ingest.uploads import ReadLimits, check_unpacked
+from dashboard.ingest.uploads import ReadLimits, check_unpacked, is_workbook
 
 DELIMITERS = (",", ";", "\t", "|", "^")
 HEAD_ROWS = 40  # rows looked at for the header
@@ -37,11 +37,6 @@ class Layout:
     sheet: str | None = None  # XLSX only: None is the first sheet
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def is_workbook(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(4) == b"PK\x03\x04"
 
 
 def detect_encoding(data: bytes) -> str:

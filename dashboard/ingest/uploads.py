@@ -196,6 +196,13 @@ _RECENT: dict[tuple, RawTable] = {}
 _RECENT_LOCK = threading.Lock()
 
 
+def is_workbook(path: Path) -> bool:
+    """Whether the file is read as a workbook (it opens as a zip archive does), else as text: the one test for both
+    the layout's choice of reader (``sniff``) and the key of a kept read."""
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
 def _read_key(path: Path, display_name: str, limits: ReadLimits, read_args: dict) -> tuple:
     """What a read's table depends on: the file's bytes, its name, the bounds, and the arguments that matter for its
     kind (a workbook's sheet and header row; a text file's encodings, delimiter and header row)."""
@@ -204,7 +211,7 @@ def _read_key(path: Path, display_name: str, limits: ReadLimits, read_args: dict
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     shape: tuple
-    if zipfile.is_zipfile(path):
+    if is_workbook(path):
         shape = (read_args.get("sheet"), read_args.get("header_row", 1))
     else:
         encodings = read_args.get("encodings")
