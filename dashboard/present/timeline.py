@@ -60,7 +60,6 @@ def mark(fig: go.Figure, notes: pl.DataFrame | None) -> go.Figure:
     ]
     if placed:  # the years in their order (Plotly orders categories as the traces first name them)
         fig.update_xaxes(categoryorder="array", categoryarray=years)
-    dashes = ["dash" if row["kind"] == BREAK else "dot" for _, row in placed]
     add_shapes(
         fig,
         [
@@ -72,9 +71,9 @@ def mark(fig: go.Figure, notes: pl.DataFrame | None) -> go.Figure:
                 yref="paper",
                 y0=0,
                 y1=1,
-                line=dict(color=MARKER_COLOUR, dash=dash, width=2),
+                line=dict(color=MARKER_COLOUR, dash="dash" if row["kind"] == BREAK else "dot", width=2),
             )
-            for (at, _), dash in zip(placed, dashes, strict=True)
+            for at, row in placed
         ],
     )
     add_annotations(

@@ -3,8 +3,8 @@
 session with the same key, so a rerun with the same filters repeats no work: it looks the view up and draws its
 figures, built once and kept on the view. A view is a resource, shared and never copied (``st.cache_resource``): it
 holds only small frames made for the page, which nothing changes in place (polars frames are immutable), as are the
-computed tables it is built from (``dashboard.ui.data``). Large tables are never arguments (hashing them would cost a scan each run): a view names them with
-``data(...)`` and reads them inside the cache.
+computed tables it is built from (``dashboard.ui.data``). Large tables are never arguments (hashing them would cost a
+scan each run): a view names them with ``data(...)`` and reads them inside the cache.
 """
 
 from __future__ import annotations

@@ -37,9 +37,13 @@ def goal_data() -> list[Data | None]:
     a goal the caller may read needs it, and the cells only of the student groups the goals name (``goal_reads``):
     at 2,000 schools the whole of the four is 1.2 million rows, a district without goals reads none of them."""
     sources, groups = view(goal_reads, data("goals"))
-    wanted = {"achievement": data("school_cells", groups=groups), "trust": data("trust_results")}
-    wanted |= {"cpl": data("cpl_cadence"), "readiness": data("readiness")}
-    return [wanted[name] if name in sources else None for name in ("achievement", "trust", "cpl", "readiness")]
+    wanted = {
+        "achievement": data("school_cells", groups=groups),
+        "trust": data("trust_results"),
+        "cpl": data("cpl_cadence"),
+        "readiness": data("readiness"),
+    }
+    return [table if name in sources else None for name, table in wanted.items()]
 
 
 def may_manage() -> bool:
