@@ -63,7 +63,7 @@ def free_port() -> int:
 
 
 class AppDidNotStart(RuntimeError):
-    """The server exited or did not answer its health check in time; the message holds the end of its log."""
+    """The server exited, or did not answer its health check in time; the message holds the end of its log."""
 
 
 @contextmanager
@@ -111,6 +111,9 @@ def running_app(
                 raise AppDidNotStart(f"the app did not start on port {port}:\n{tail}")
             time.sleep(0.3)
         yield base
+        if proc.poll() is not None:  # it died under the tests: say how, with its log, rather than only "refused"
+            tail = log.read_text(errors="replace")[-3000:] if log else "(no log kept)"
+            raise AppDidNotStart(f"the app on port {port} exited with code {proc.returncode} during the tests:\n{tail}")
     finally:
         proc.terminate()
         try:
