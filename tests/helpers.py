@@ -48,7 +48,21 @@ def app_test(timeout: float = 60):
     """The app's entrypoint (dashboard/app.py) under Streamlit's AppTest, not yet run, nobody signed in."""
     from streamlit.testing.v1 import AppTest
 
-    return AppTest.from_file(APP, default_timeout=timeout)
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at._bidi_component_manager = installed_components()
+    return at
+
+
+@functools.cache
+def installed_components():
+    """Streamlit's registry of the installed v2 components, scanned once, as a server does when it starts: a new
+    AppTest scans every installed package's metadata again on its first run (0.12 s here). Set on an AppTest's
+    private attribute: were Streamlit to rename it, each AppTest would only scan for itself again."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def signed_in(username: str = "admin", *, timeout: float = 60, **state):
