@@ -59,6 +59,9 @@ def cmd_sample(args) -> int:
 
 
 def cmd_load(args) -> int:
+    from dashboard.core import allocator
+
+    allocator.for_loading()  # before polars loads: a large file's passes do not stack their freed memory
     from dashboard.core.sources import SOURCES
     from dashboard.ingest.loader import FileToLoad, LoadError, files_in_directory
     from dashboard.services import loading

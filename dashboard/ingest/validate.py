@@ -51,6 +51,7 @@ def validate(
         bad_pieces.append(piece.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in err_cols)).select(ROW))
         typed_pieces.append(piece.drop(err_cols))
     typed = pl.concat(typed_pieces, how="vertical", rechunk=False) if len(typed_pieces) > 1 else typed_pieces[0]
+    del typed_pieces
     bad = pl.concat(bad_pieces, how="vertical")
     problems: list[Problem] = []
     if bad.height:
@@ -59,6 +60,8 @@ def validate(
             commas=commas,
         )  # fmt: skip
         problems = _collect(detailed, display_name, source)
+    for name in frame.columns:  # the file's text, every row typed: let go here, not when the caller's frame goes
+        frame.drop_in_place(name)
     problems += _duplicates(typed, source, display_name)
     new_schools, unknown = _schools(typed, source, display_name, known_schools)
     problems += unknown
