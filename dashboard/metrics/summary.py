@@ -138,28 +138,41 @@ def school_summary_from(
 
 
 def attention_reasons(values: dict[str, float]) -> pl.Expr:
-    """The reasons a school needs attention, in words (blank when none)."""
+    """The reasons a school needs attention, in words (blank when none). The school's row is of its latest year of
+    any measure (``_year``); a reason from an older year of its own measure (last year's vote, where trust has this
+    year's survey) names that year, so "flagged in 2025-26" never passes off a 2024-25 vote as this year's."""
     reasons = [
         pl.when(c("trust_index") < values["attention_trust_index"]).then(
             pl.format(
-                "trust index {} is below {}",
+                "trust index {} is below {}{}",
                 c("trust_index").round(0).cast(I),
                 pl.lit(int(values["attention_trust_index"])),
+                _if_older("_trust_year"),
             )
         ),
         pl.when(c("trust_index_change") <= -values["attention_trust_drop"]).then(
-            pl.format("trust index fell {} points", (-c("trust_index_change")).round(1))
+            pl.format("trust index fell {} points{}", (-c("trust_index_change")).round(1), _if_older("_trust_year"))
         ),
         pl.when(c("cpl_consistency_pct") < values["attention_cpl_consistency_pct"]).then(
-            pl.format("teams met in {}% of team-weeks", c("cpl_consistency_pct").round(0).cast(I))
+            pl.format(
+                "teams met in {}% of team-weeks{}", c("cpl_consistency_pct").round(0).cast(I), _if_older("_cpl_year")
+            )
         ),
-        pl.when(c("readiness_passed") == False).then(pl.lit("latest readiness vote below its threshold")),  # noqa: E712 (a null vote is not a failed one)
+        pl.when(c("readiness_passed") == False).then(  # noqa: E712 (a null vote is not a failed one)
+            pl.format("latest readiness vote below its threshold{}", _if_older("_vote_year"))
+        ),
         pl.when(c("groups_declined") >= values["attention_groups_declined"]).then(
             pl.format(
-                "{} student {} declined beyond noise",
+                "{} student {} declined beyond noise{}",
                 c("groups_declined"),
                 pl.when(c("groups_declined") == 1).then(pl.lit("group")).otherwise(pl.lit("groups")),
+                _if_older("_ach_year"),
             )
         ),
     ]
     return pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None)
+
+
+def _if_older(year: str) -> pl.Expr:
+    """The words " (2024-25)" where the measure's latest year (``year``) is before the school's latest year of any measure."""
+    return pl.when(c(year) < c("_year")).then(pl.format(" ({})", school_year_expr(year))).otherwise(pl.lit(""))

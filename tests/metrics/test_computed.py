@@ -591,6 +591,30 @@ def test_school_summary_trust_index_uses_latest_year_and_wave_only(engine, tmp_p
     assert "trust index 40 is below 50" in s1["attention"] and "fell 50" in s1["attention"]
 
 
+def test_a_reason_from_an_older_year_names_its_year(engine, tmp_path):
+    """S1's row is of 2025-26 (its trust survey); its failed vote is of 2024-25: the reason says so, where the
+    trust reason, of the row's own year, names none. S2's vote is its only measure: nothing older, no year."""
+    load(
+        engine,
+        tmp_path / "in",
+        trust="""
+        school_id,school_year,wave,respondent_group,facet,mean_score,scale_max,n_respondents,response_rate
+        S1,2025-26,spring,all_staff,overall,2.6,5,20,90
+    """,
+        readiness="""
+        school_id,vote_date,question,votes_ready,votes_not_yet,votes_abstain,eligible_voters,threshold_pct
+        S1,2025-04-10,Ready?,5,5,0,12,80
+        S2,2025-04-10,Ready?,5,5,0,12,80
+    """,
+    )
+    rows = table(engine, "school_summary")
+    s1, s2 = one(rows, school_id="S1"), one(rows, school_id="S2")
+    assert s1["school_year"] == "2025-26"
+    # index(2.6, 5) = 100 * 1.6 / 4 = 40, below the default 50; 5 of 10 votes ready, below 80%
+    assert s1["attention"] == "trust index 40 is below 50; latest readiness vote below its threshold (2024-25)"
+    assert s2["school_year"] == "2024-25" and s2["attention"] == "latest readiness vote below its threshold"
+
+
 def test_school_summary_counts_a_published_percent_as_percent_of_tested(engine, tmp_path):
     # Math gives counts, ELA only the file's own percent: ELA's proficient are 45% of 500 tested, never 0
     load(
