@@ -331,6 +331,10 @@ def _write(conn: sa.Connection, p: _Prepared, *, replace_years: bool, user: str)
     outcome.rows_inserted = new
     outcome.rows_replaced = replaced
     outcome.rows_removed = removed
+    # the rows are in the database: let them go before the summaries read them back (1.46 M achievement rows were
+    # still held while the disclosure pattern read every cell again)
+    p.validated.frame = frame.clear()
+    del frame
     if new or replaced or removed:  # the pages' summaries, in this transaction
         summaries.refresh(conn, p.source, p.validated.year_starts, summary=summary)
     if outcome.changed:
