@@ -109,8 +109,7 @@ def brief_pdf(v: PageView, prepared_for: str, source: str, footnote: str, today:
     b.text(str(v.extra["flag"]), HEAD, bold=True, gap=1.5)
 
     b.heading("The four strands")
-    strands = v.frames["strands"].rename({"Compared with": compared.capitalize()})
-    b.y = b.table(strands, [72, 27, 27, 40, WIDTH - 166]) + 1
+    b.y = b.table(v.frames["strands"], [72, 27, 27, 40, WIDTH - 166]) + 1  # the last column names its schools
 
     half = (WIDTH - GUTTER) / 2
     teams, facets = v.frames["teams"], v.frames["facets"]

@@ -195,7 +195,9 @@ def _brief(
         )
     notes = v.frames[NOTES_KEY]
     v.extra.update(year=year, comparison_label=comparison_label or "the district")
-    v.frames["strands"] = school_tables.strands(school_id, mine, year, t, subjects, comparison, notes)
+    v.frames["strands"] = school_tables.strands(
+        school_id, mine, year, t, subjects, comparison, notes, str(v.extra["comparison_label"])
+    )
     v.frames["teams"] = school_tables.teams(mine.cadence, year)
     v.frames["facets"], v.extra["weakest"], v.extra["strongest"] = school_tables.facets(mine.trust, year, t)
     v.frames["groups"] = school_tables.groups(mine.cells, year, t, notes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 
 import pandas as pd
@@ -355,3 +356,18 @@ def test_hostile_names_are_plain_text(env):
     # frontend) or in markdown with unsafe HTML off
     for md in at.markdown:
         assert not getattr(md.proto, "allow_html", False) or "<script" not in md.value
+
+
+@pytest.mark.parametrize(("username", "compared"), [("supt", "The district"), ("coach", "Your 2 schools")])
+def test_the_school_strands_say_what_they_are_compared_with(env, username, compared):
+    """On a projector "Compared with" left the room to guess: the column names the schools pooled (the district, or
+    the coach's own two) and the year, the same year as the table's first figures."""
+    at = signed_in(username)
+    at.query_params["school"] = "S1"
+    at.switch_page(page_path("school"))
+    at.run()
+    assert not at.exception
+    strands = next(d.value for d in at.dataframe if d.value.columns[0] == "Strand")
+    columns = list(strands.columns)
+    assert columns[-1] == f"{compared}, {columns[1]}"
+    assert re.fullmatch(r"\d{4}-\d{2}", columns[1]) and columns[2] == f"{int(columns[1][:4]) - 1}-{columns[1][2:4]}"
