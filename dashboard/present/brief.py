@@ -109,7 +109,7 @@ def brief_pdf(v: PageView, prepared_for: str, source: str, footnote: str, today:
     b.text(str(v.extra["flag"]), HEAD, bold=True, gap=1.5)
 
     b.heading("The four strands")
-    b.y = b.table(v.frames["strands"], [72, 27, 27, 40, WIDTH - 166]) + 1  # the last column names its schools
+    b.y = b.table(v.frames["strands"], [70, 22, 22, 36, WIDTH - 150]) + 1  # the last column names its schools and year
 
     half = (WIDTH - GUTTER) / 2
     teams, facets = v.frames["teams"], v.frames["facets"]
