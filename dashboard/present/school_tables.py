@@ -46,12 +46,12 @@ def strands(
     subjects: list[str],
     comparison: pooled.Frames | None,
     notes: pl.DataFrame | None,
-    compared_with: str = "the district",
+    compared_with: str,
 ) -> pl.DataFrame:
     """One row per strand (trust index, CPL consistency, readiness, All Students proficiency in each subject): this
     year, last year, the change (none across a break), and the same measure this year pooled over ``comparison``'s
-    schools (the district, or a scoped caller's own schools), in a column named for them and the year ("The
-    district, 2025-26"): a table on a projector says what it is compared with."""
+    schools (the district, or a scoped caller's own schools), in a column named for ``compared_with`` ("the
+    district") and the year ("The district, 2025-26"): a table on a projector says what it is compared with."""
     other_column = f"{compared_with[:1].upper()}{compared_with[1:]}, {school_year_label(year)}"
     crossed = not timeline.drop_across_breaks(
         pl.DataFrame({"school_id": [school_id], "year_start": [year]}), notes

@@ -125,14 +125,10 @@ def _driver_rows(conn: sa.Connection, name: str, params: dict) -> Iterator[tuple
     """The unit's result columns and a ``fetch(n)`` of its next rows, in the connection's own transaction. On
     PostgreSQL (psycopg) the rows are streamed (``Cursor.stream``: the same query and plan, its rows sent in chunks):
     a plain ``execute`` has the whole result handed over before the first row (the 1.46 M achievement cells a load
-    reads back: 0.8 GB of the driver's memory at the achievement load's peak). The statement is compiled by
-    SQLAlchemy with its bound parameters (expanding lists one placeholder per value) and bound by the driver."""
+    reads back: 0.8 GB of the driver's memory at the achievement load's peak). The statement is compiled as the
+    Arrow path compiles it (``arrow.bound``) and bound by the driver."""
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        compiled = (
-            statement(name)
-            .bindparams(**params)
-            .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-        )
+        compiled = arrow.bound(statement(name), params, conn.dialect)
         driver = conn.connection.driver_connection
         assert driver is not None  # None only for a connection invalidated or closed
         with driver.cursor() as cursor:

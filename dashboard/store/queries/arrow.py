@@ -24,6 +24,7 @@ import polars as pl
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.compiler import SQLCompiler
 
 _LOGGER = logging.getLogger(__name__)
 READ_ONLY = "dashboard_read_only"  # db.READ_ONLY: the execution option db.reading sets
@@ -135,6 +136,12 @@ def _plain(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
+def bound(clause: sa.TextClause, params: dict, dialect: sa.Dialect) -> SQLCompiler:
+    """The statement compiled for ``dialect`` with ``params`` bound (an expanding list one placeholder per value),
+    for a driver to bind: nothing is pasted into the SQL."""
+    return clause.bindparams(**params).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+
+
 def read(conn: sa.Connection, clause: sa.TextClause, params: dict) -> pl.DataFrame | None:
     """The statement's result as a polars frame of the driver's own types, or None where this connection must read
     through its own driver (see the module's docstring)."""
@@ -148,9 +155,7 @@ def read(conn: sa.Connection, clause: sa.TextClause, params: dict) -> pl.DataFra
     if key in _broken:
         return None
     _watch(conn.engine, key)
-    compiled = clause.bindparams(**params).compile(
-        dialect=_DIALECTS[backend], compile_kwargs={"render_postcompile": True}
-    )
+    compiled = bound(clause, params, _DIALECTS[backend])
     values = [compiled.params[name] for name in (compiled.positiontup or [])]
     try:
         connection = _checkout(key, backend, uri)
